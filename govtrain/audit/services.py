@@ -1,0 +1,51 @@
+"""Record audit events. Call inside the service's transaction so the two commit together."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models
+
+from govtrain.accounts.models import User
+from govtrain.audit.models import AuditEvent
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event; `before`/`after` hold only the fields that changed."""
+    return AuditEvent.objects.create(
+        actor=actor,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:200],
+        before=dict(before) if before is not None else None,
+        after=dict(after) if after is not None else None,
+        reason=reason[:500],
+    )
+
+
+def audit_event_for(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """An unsaved event, for services that write many at once with bulk_create."""
+    return AuditEvent(
+        actor=actor,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:200],
+        before=dict(before) if before is not None else None,
+        after=dict(after) if after is not None else None,
+    )

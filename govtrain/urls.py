@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "govtrain"
+admin.site.site_title = "govtrain"
+
+urlpatterns = [
+    path("", include("govtrain.core.urls")),
+    path("", include("govtrain.accounts.urls")),
+    path("", include("govtrain.people.urls")),
+    path("", include("govtrain.audit.urls")),
+    path("api/", include("govtrain.api.urls")),
+    path("admin/", admin.site.urls),
+]
