@@ -11,7 +11,7 @@ import pytest
 from govtrain import testing as t
 from govtrain.accounts.models import Role, User
 from govtrain.organisation.models import Department, Office
-from govtrain.people.models import Employee
+from govtrain.people.models import Cadre, Employee
 
 
 @pytest.fixture(autouse=True)
@@ -99,3 +99,13 @@ def hr_system(db: None) -> User:
     user = User.objects.create_user(username="spark-sync")
     t.grant(user, Role.HR_INTEGRATION)
     return user
+
+
+@pytest.fixture
+def references(office_a: Office, office_b: Office) -> None:
+    """The codes an HR export refers to: classes, designations, a cadre."""
+    t.make_service_class("SUB", "C")
+    t.make_service_class("SS-B", "B")
+    t.make_designation("CLK", "Clerk")
+    t.make_designation("TAH", "Tahsildar")
+    Cadre.objects.create(code="REVS", name_en="Revenue Service")

@@ -27,7 +27,26 @@ class AccountPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email: str) -> Iterator[User]:  # type: ignore[override]  # same contract, our User
         users = User.objects.filter(employee__email__iexact=email, is_active=True)
-        yield from users
+        yield from users.select_related("employee")
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        # The address is the employee's official one; accounts keep no e-mail of their own.
+        super().send_mail(
+            subject_template_name,
+            email_template_name,
+            context,
+            from_email,
+            context["user"].employee.email,
+            html_email_template_name,
+        )
 
 
 class RoleAssignForm(forms.Form):

@@ -30,7 +30,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.validators import EmailValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -449,7 +449,12 @@ def _parse_date(value: object) -> dt.date | bool | None:
     text = cell_text(value)
     if not text:
         return None
-    for fmt in DATE_FORMATS:
+    if len(text) == 10 and text[4] == "-":
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return False
+    for fmt in DATE_FORMATS[1:]:
         try:
             return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
         except ValueError:
@@ -478,7 +483,7 @@ def _apply(job: ImportJob, spool: Path, outcome: Outcome, report: ProgressCallba
             deferred += _apply_chunk(batch, job, actor, outcome)
             done += len(batch)
             report(ImportJob.Phase.APPLYING, done, outcome.total)
-        _apply_deferred_officers(deferred, job, actor, outcome)
+        _apply_deferred_officers(deferred, job)
         if not job.dry_run and (outcome.created or outcome.updated):
             audit_record(
                 actor=actor,
@@ -503,62 +508,157 @@ def _stored(pens: list[str]) -> dict[str, tuple[Any, ...]]:
 def _apply_chunk(
     batch: list[tuple[Any, ...]], job: ImportJob, actor: User | None, outcome: Outcome
 ) -> list[tuple[str, str]]:
+    """Compare a chunk with the stored employees and write the difference.
+
+    Returns (employee PEN, officer PEN) pairs whose officer comes later in the file.
+    """
     stored = _stored([row[0] for row in batch])
     officer_pens = {row[-1] for row in batch if row[-1]}
     officers = dict(Employee.objects.filter(pen__in=officer_pens).values_list("pen", "id"))
-    new_rows, changed, deferred = [], [], []
+    new_rows: list[NewRow] = []
+    existing = []
     for row in batch:
         pen, values, co_pen = row[0], list(row[1:-1]), row[-1]
         if values[7] is not None:
             values[7] = dt.date.fromordinal(values[7])
+        if pen in stored:
+            existing.append((pen, values, co_pen))
+        else:
+            new_rows.append((pen, values, co_pen))
+    outcome.created += len(new_rows)
+    deferred = [] if job.dry_run else _insert_new(new_rows, officers)
+    changed = []
+    for pen, values, co_pen in existing:
+        current = stored[pen]
         co_id = officers.get(co_pen) if co_pen else None
         if co_pen and co_id is None:
+            # The officer is stored later in this file: a change of officer all the same.
             deferred.append((pen, co_pen))
-        current = stored.get(pen)
-        if current is None:
-            new_rows.append((pen, values, co_id))
-            outcome.created += 1
-        elif (*values, co_id) != current[:-2] or (co_pen and co_id is None):
-            # An officer stored later in this file is a change of officer too.
             changed.append((pen, values, co_id, current))
-            outcome.updated += 1
+        elif (*values, co_id) != current[:-2]:
+            changed.append((pen, values, co_id, current))
         else:
             outcome.unchanged += 1
+    outcome.updated += len(changed)
     if not job.dry_run:
-        _create(new_rows)
         _update(changed, job, actor)
     return deferred
 
 
-def _create(new_rows: list[tuple[str, list[Any], int | None]]) -> None:
-    if not new_rows:
+NewRow = tuple[str, list[Any], str]
+EMPLOYEE_COLUMNS = (
+    "pen",
+    *FIELDS,
+    "controlling_officer_id",
+    "user_id",
+    "search_name",
+    "created_at",
+    "updated_at",
+)
+USER_COLUMNS = (
+    "username",
+    "password",
+    "is_active",
+    "is_superuser",
+    "is_staff",
+    "first_name",
+    "last_name",
+    "email",
+    "language",
+    "date_joined",
+)
+
+
+def _insert(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """INSERT many rows in one executemany.
+
+    Django's bulk_create spends ~200 us a row compiling SQL at this width (measured on
+    20,000 employees); the HR export of a whole state has half a million rows.
+    """
+    if not rows:
         return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})",  # noqa: S608 - names from our models
+            rows,
+        )
+
+
+def _insert_new(new_rows: list[NewRow], officers: dict[str, int]) -> list[tuple[str, str]]:
+    """Create employees and their logins. Officers go in before their staff, in waves,
+    so that each row is written once with its officer; returns what must wait."""
+    if not new_rows:
+        return []
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    serving = set(Employee.SERVING)
     pens = [pen for pen, _values, _co in new_rows]
     # A login may outlive its employee row (deleted by an administrator); reuse it.
     users = dict(
         User.objects.filter(username__in=pens, employee__isnull=True).values_list("username", "id")
     )
-    serving = set(Employee.SERVING)
-    missing = [
-        User(username=pen, password=UNUSABLE_PASSWORD_PREFIX, is_active=values[8] in serving)
-        for pen, values, _co in new_rows
-        if pen not in users
-    ]
-    for user in User.objects.bulk_create(missing, batch_size=CHUNK):
-        users[user.username] = user.pk
-    Employee.objects.bulk_create(
+    _insert(
+        User,
+        USER_COLUMNS,
         [
-            Employee(
-                pen=pen,
-                **dict(zip(FIELDS, values, strict=True)),
-                controlling_officer_id=co_id,
-                user_id=users[pen],
-                search_name=search_name_for(values[0]),
+            (
+                pen,
+                UNUSABLE_PASSWORD_PREFIX,
+                values[8] in serving,
+                False,
+                False,
+                "",
+                "",
+                "",
+                "en",
+                now,
             )
-            for pen, values, co_id in new_rows
+            for pen, values, _co in new_rows
+            if pen not in users
         ],
-        batch_size=CHUNK,
     )
+    users.update(
+        User.objects.filter(username__in=pens)
+        .exclude(pk__in=list(users.values()))
+        .values_list("username", "id")
+    )
+    deferred: list[tuple[str, str]] = []
+    pending = new_rows
+    while pending:
+        wave = [r for r in pending if not r[2] or r[2] in officers]
+        later = [r for r in pending if r[2] and r[2] not in officers]
+        if not wave:  # every officer left is further down the file
+            deferred = [(pen, co_pen) for pen, _values, co_pen in later]
+            wave, later = later, []
+        _insert(
+            Employee,
+            EMPLOYEE_COLUMNS,
+            [
+                (
+                    pen,
+                    *values[:7],
+                    connection.ops.adapt_datefield_value(values[7]),
+                    *values[8:],
+                    officers.get(co_pen) if co_pen else None,
+                    users[pen],
+                    search_name_for(values[0]),
+                    now,
+                    now,
+                )
+                for pen, values, co_pen in wave
+            ],
+        )
+        waiting_for = {co_pen for _pen, _values, co_pen in later}
+        if waiting_for:
+            officers.update(
+                Employee.objects.filter(
+                    pen__in=[pen for pen, _v, _c in wave if pen in waiting_for]
+                ).values_list("pen", "id")
+            )
+        pending = later
+    return deferred
 
 
 def _update(
@@ -609,22 +709,18 @@ def _update(
     User.objects.filter(pk__in=deactivate).update(is_active=False)
 
 
-def _apply_deferred_officers(
-    deferred: list[tuple[str, str]], job: ImportJob, actor: User | None, outcome: Outcome
-) -> None:
-    """Officers that appear later in the file than their reportees, now that all exist."""
-    if job.dry_run:
+def _apply_deferred_officers(deferred: list[tuple[str, str]], job: ImportJob) -> None:
+    """Officers that appear later in the file than their staff, now that all exist."""
+    if job.dry_run or not deferred:
         return
-    for start in range(0, len(deferred), CHUNK):
-        part = deferred[start : start + CHUNK]
-        ids = dict(
-            Employee.objects.filter(pen__in={p for pair in part for p in pair}).values_list(
-                "pen", "id"
-            )
-        )
-        for pen, co_pen in part:
-            Employee.objects.filter(pk=ids[pen]).exclude(controlling_officer_id=ids[co_pen]).update(
-                controlling_officer_id=ids[co_pen]
+    staff_of: dict[str, list[str]] = {}
+    for pen, co_pen in deferred:
+        staff_of.setdefault(co_pen, []).append(pen)
+    officer_ids = dict(Employee.objects.filter(pen__in=list(staff_of)).values_list("pen", "id"))
+    for co_pen, staff in staff_of.items():
+        for start in range(0, len(staff), CHUNK):
+            Employee.objects.filter(pen__in=staff[start : start + CHUNK]).update(
+                controlling_officer_id=officer_ids[co_pen]
             )
 
 

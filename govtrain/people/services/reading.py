@@ -214,6 +214,8 @@ def _zip_columns(columns: list[str | None], cells: list[object]) -> dict[str, ob
 
 def cell_text(value: object) -> str:
     """A cell as text: spreadsheets hand PENs over as numbers and dates as datetimes."""
+    if type(value) is str:  # every CSV cell: the fast path of half a million rows
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -4,23 +4,12 @@ from typing import Any
 
 import pytest
 
-from govtrain import testing as t
-from govtrain.organisation.models import Office
-from govtrain.people.models import Cadre, ImportJob
+from govtrain.people.models import ImportJob
 
 HEADER = (
     "pen,name_en,name_ml,gender,service_class,cadre,designation,office,"
     "date_of_joining,status,email,phone,controlling_officer_pen\n"
 )
-
-
-@pytest.fixture
-def references(office_a: Office, office_b: Office) -> None:
-    t.make_service_class("SUB", "C")
-    t.make_service_class("SS-B", "B")
-    t.make_designation("CLK", "Clerk")
-    t.make_designation("TAH", "Tahsildar")
-    Cadre.objects.create(code="REVS", name_en="Revenue Service")
 
 
 @pytest.fixture

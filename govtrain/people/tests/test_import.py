@@ -47,7 +47,13 @@ def test_hr_export_creates_employees_with_logins_and_officers(hr_file, run_file)
     assert AuditEvent.objects.filter(action="employees.imported").count() == 1
 
 
-def test_officer_listed_after_their_staff_is_still_linked(hr_file, run_file) -> None:
+@pytest.mark.parametrize("chunk", [1, 2000])
+def test_officer_listed_after_their_staff_is_still_linked(
+    hr_file, run_file, monkeypatch, chunk
+) -> None:
+    from govtrain.people.services import imports
+
+    monkeypatch.setattr(imports, "CHUNK", chunk)  # 1: the officer arrives in a later chunk
     staff_first = "\n".join(reversed(GOOD.strip().split("\n"))) + "\n"
 
     job = run_file(hr_file(staff_first))
