@@ -118,7 +118,7 @@ def access_for(user: User | AnonymousUser) -> Access:
     if cached is not None:
         return cached
     access = _build_access(user)
-    user._govtrain_access = access  # type: ignore[union-attr]  # per-request memo on the instance
+    user.__dict__["_govtrain_access"] = access  # a per-request memo on the instance
     return access
 
 

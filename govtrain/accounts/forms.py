@@ -25,7 +25,7 @@ class AccountPasswordResetForm(PasswordResetForm):
     password: the reset link is how they activate their account.
     """
 
-    def get_users(self, email: str) -> Iterator[User]:  # type: ignore[override]  # same contract, our User
+    def get_users(self, email: str) -> Iterator[User]:
         users = User.objects.filter(employee__email__iexact=email, is_active=True)
         yield from users.select_related("employee")
 

@@ -20,6 +20,7 @@ from govtrain.accounts.forms import (
     ReasonForm,
     RoleAssignForm,
 )
+from govtrain.core.http import AuthedRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -66,7 +67,7 @@ def language(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def role_list(request: HttpRequest) -> HttpResponse:
+def role_list(request: AuthedRequest) -> HttpResponse:
     access = access_for(request.user)
     if not (access.can(Perm.ROLES_MANAGE) or access.can(Perm.AUDIT_VIEW)):
         raise PermissionDenied
@@ -84,7 +85,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def role_assign(request: HttpRequest) -> HttpResponse:
+def role_assign(request: AuthedRequest) -> HttpResponse:
     access = access_for(request.user)
     if not access.can(Perm.ROLES_MANAGE):
         raise PermissionDenied
@@ -126,7 +127,7 @@ def role_assign(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def role_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     assignment = selectors.role_assignment_get_for_manager(user=request.user, pk=pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""

@@ -4,6 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# What each action is called on screen; the stored code stays stable for machines.
+ACTION_LABELS = {
+    "employee.created": _("Employee registered"),
+    "employee.updated": _("Employee record changed"),
+    "employees.imported": _("Employees imported"),
+    "role.assigned": _("Role assigned"),
+    "role.revoked": _("Role revoked"),
+}
+
 
 class AuditEvent(models.Model):
     """Append-only. Written by services in the same transaction as the change it records."""
@@ -33,3 +42,7 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))

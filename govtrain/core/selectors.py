@@ -11,7 +11,7 @@ from govtrain.accounts.access import Perm, access_for
 from govtrain.accounts.models import Role, User
 from govtrain.catalog.models import Provider
 from govtrain.organisation.models import Department, District, LocalBody, Office
-from govtrain.people.models import Employee, ImportJob
+from govtrain.people.models import Employee, ImportJob, ServiceClass
 from govtrain.people.selectors import employees_visible_to
 
 
@@ -42,11 +42,14 @@ def dashboard_for(*, user: User) -> Dashboard:
     if access.can(Perm.PEOPLE_VIEW):
         visible = employees_visible_to(user=user)
         board.people_in_scope = visible.count()
-        board.by_group = list(
-            visible.values("service_class__national_group")
+        counts = (
+            visible.values_list("service_class__national_group")
             .annotate(n=Count("pk"))
             .order_by("service_class__national_group")
         )
+        board.by_group = [
+            {"group": ServiceClass.NationalGroup(group).label, "n": n} for group, n in counts
+        ]
     if access.has_role(Role.STATE_ADMIN) or access.has_role(Role.AUDITOR) or user.is_superuser:
         board.totals = {
             "districts": District.objects.count(),

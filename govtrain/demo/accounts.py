@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from rest_framework.authtoken.models import Token
@@ -44,7 +45,7 @@ def _login(employee: Employee) -> User:
     return user
 
 
-def _grant(user: User, role: str, **scope: object) -> None:
+def _grant(user: User, role: str, **scope: Any) -> None:
     RoleAssignment.objects.get_or_create(user=user, role=role, **scope)
 
 
@@ -55,7 +56,7 @@ def create_demo_logins() -> tuple[list[DemoLogin], str]:
     logins: list[DemoLogin] = []
     img = Provider.objects.get(code="IMG")
 
-    def add(role: str, employee: Employee, scope_label: str, **scope: object) -> User:
+    def add(role: str, employee: Employee, scope_label: str, **scope: Any) -> User:
         user = _login(employee)
         _grant(user, role, **scope)
         logins.append(

@@ -13,6 +13,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -344,7 +345,7 @@ def write_employees_csv(path: Path, plan: list[OfficePlan], target: int, seed: i
     return written
 
 
-def _nearest_head(code: str | None, parent_of: dict[str, str | None], heads: dict[str, str]) -> str:
+def _nearest_head(code: str | None, parent_of: dict[str, Any], heads: dict[str, str]) -> str:
     while code:
         if code in heads:
             return heads[code]

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +61,14 @@ class EmployeeForm(forms.ModelForm[Employee]):
         widget=forms.TextInput,
     )
     reason = forms.CharField(label=_("Reason for the change"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Show the codes a person types, not database ids.
+        if self.instance.pk and not self.is_bound:
+            self.initial["office"] = self.instance.office.code
+            officer = self.instance.controlling_officer
+            self.initial["controlling_officer"] = officer.pen if officer else ""
 
     class Meta:
         model = Employee

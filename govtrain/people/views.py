@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govtrain.accounts.access import Perm, access_for
+from govtrain.core.http import AuthedRequest
 from govtrain.people import selectors, services
 from govtrain.people.forms import DirectoryForm, EmployeeForm, ImportForm
 from govtrain.people.models import ImportJob
@@ -20,7 +22,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthedRequest) -> HttpResponse:
     """The people directory: search and filters over the user's part of the organisation."""
     if not access_for(request.user).can(Perm.PEOPLE_VIEW):
         raise PermissionDenied
@@ -36,7 +38,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     employee = selectors.employee_get_for(user=request.user, pk=pk)
     access = access_for(request.user)
     history = None
@@ -59,7 +61,7 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     employee = selectors.employee_get_for(user=request.user, pk=pk)
     if not access_for(request.user).can_on_employee(Perm.PEOPLE_CHANGE, employee):
         raise Http404
@@ -92,7 +94,7 @@ def _require_import(request: HttpRequest) -> None:
 
 
 @login_required
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: AuthedRequest) -> HttpResponse:
     _require_import(request)
     form = ImportForm()
     return render(
@@ -107,7 +109,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def import_new(request: HttpRequest) -> HttpResponse:
+def import_new(request: AuthedRequest) -> HttpResponse:
     _require_import(request)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -129,14 +131,14 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
 
 
 @login_required
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_import(request)
     job = get_object_or_404(ImportJob, pk=pk)
     return render(request, "people/import_detail.html", _job_context(job))
 
 
 @login_required
-def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def import_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_import(request)
     job = get_object_or_404(ImportJob, pk=pk)
     return render(request, "people/_import_status.html", _job_context(job))
@@ -144,7 +146,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def import_apply(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_import(request)
     dry_run = get_object_or_404(ImportJob, pk=pk)
     try:
@@ -156,7 +158,7 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+def import_errors(request: AuthedRequest, pk: int) -> HttpResponseBase:
     _require_import(request)
     job = get_object_or_404(ImportJob, pk=pk)
     if not job.error_report:

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 from govtrain.accounts import selectors, services
 from govtrain.accounts.access import Perm, access_for
 from govtrain.accounts.models import Role, RoleAssignment, User
-from govtrain.api.v1.permissions import require
+from govtrain.api.v1.permissions import caller, require
 from govtrain.catalog.models import Provider
 from govtrain.organisation.models import Department, District, LocalBody, Office
 
@@ -65,9 +66,9 @@ class RoleAssignmentViewSet(
     serializer_class = RoleAssignmentSerializer
 
     def get_queryset(self) -> QuerySet[RoleAssignment]:
-        return selectors.role_assignments_visible_to(user=self.request.user)
+        return selectors.role_assignments_visible_to(user=caller(self.request))
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> Sequence[Any]:
         if self.action in {"create", "destroy"}:
             return [require(Perm.ROLES_MANAGE)()]
         return super().get_permissions()
@@ -78,14 +79,14 @@ class RoleAssignmentViewSet(
         scope = {k: v for k, v in data.items() if v is not None}
         try:
             serializer.instance = services.role_assign(
-                by=self.request.user, user=user, role=role, **scope
+                by=caller(self.request), user=user, role=role, **scope
             )
         except DjangoValidationError as exc:
             raise ValidationError(exc.messages) from exc
 
     def perform_destroy(self, instance: RoleAssignment) -> None:
         try:
-            services.role_revoke(by=self.request.user, assignment=instance)
+            services.role_revoke(by=caller(self.request), assignment=instance)
         except DjangoValidationError as exc:
             raise ValidationError(exc.messages) from exc
 

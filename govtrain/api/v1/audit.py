@@ -1,15 +1,20 @@
+from __future__ import annotations
+
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
 from govtrain.accounts.access import Perm
-from govtrain.api.v1.permissions import require
+from govtrain.accounts.models import User
+from govtrain.api.v1.permissions import caller, require
 from govtrain.audit.models import AuditEvent
 from govtrain.audit.selectors import audit_events_visible_to
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = AuditEvent
@@ -44,4 +49,4 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [require(Perm.AUDIT_VIEW)]
 
     def get_queryset(self) -> QuerySet[AuditEvent]:
-        return audit_events_visible_to(user=self.request.user)
+        return audit_events_visible_to(user=caller(self.request))

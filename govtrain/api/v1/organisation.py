@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
@@ -18,7 +20,9 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 
 class LocalBodySerializer(serializers.ModelSerializer):
-    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    district: serializers.SlugRelatedField[District] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = LocalBody
@@ -26,10 +30,19 @@ class LocalBodySerializer(serializers.ModelSerializer):
 
 
 class OfficeSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    local_body = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    district: serializers.SlugRelatedField[District] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    local_body: serializers.SlugRelatedField[LocalBody] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    # DRF pops declared fields off the class, so this does not shadow Field.parent.
+    parent: serializers.SlugRelatedField[Office] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Office

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.datastructures import MultiValueDict
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, serializers, status, viewsets
@@ -12,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from govtrain.accounts.access import Perm, access_for
-from govtrain.api.v1.permissions import require
+from govtrain.api.v1.permissions import caller, require
 from govtrain.organisation.models import Office
 from govtrain.people import selectors, services
 from govtrain.people.models import Cadre, Designation, Employee, ImportJob, ServiceClass
@@ -117,13 +118,13 @@ class EmployeeViewSet(
     def get_queryset(self) -> QuerySet[Employee]:
         q = self.request.query_params.get("q", "") if self.action == "list" else ""
         return selectors.employees_search(
-            user=self.request.user, filters=DirectoryFilters(q=q)
+            user=caller(self.request), filters=DirectoryFilters(q=q)
         ).select_related("cadre", "office", "controlling_officer")
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         try:
             serializer.instance = services.employee_create(
-                by=self.request.user, **serializer.validated_data
+                by=caller(self.request), **serializer.validated_data
             )
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
@@ -139,7 +140,7 @@ class EmployeeViewSet(
             raise NotFound
         try:
             serializer.instance = services.employee_update(
-                employee=serializer.instance, by=self.request.user, **serializer.validated_data
+                employee=serializer.instance, by=caller(self.request), **serializer.validated_data
             )
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
@@ -208,11 +209,11 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        form = ImportForm(files={"file": upload.validated_data["file"]})
+        form = ImportForm(files=MultiValueDict({"file": [upload.validated_data["file"]]}))
         if not form.is_valid():
-            raise ValidationError(form.errors)
+            raise ValidationError(form.errors.get_json_data())
         job = imports.import_start(
-            by=request.user,
+            by=caller(request),
             upload=form.cleaned_data["file"],
             dry_run=upload.validated_data["dry_run"],
         )
@@ -224,7 +225,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def apply(self, request: Request, pk: str | None = None) -> Response:
         """Apply a finished, clean dry run for real."""
         try:
-            job = imports.import_apply(dry_run_job=self.get_object(), by=request.user)
+            job = imports.import_apply(dry_run_job=self.get_object(), by=caller(request))
         except DjangoValidationError as exc:
             _raise_drf(exc)
         job.refresh_from_db()

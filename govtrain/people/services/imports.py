@@ -25,13 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.validators import EmailValidator
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from govtrain.accounts.access import Perm, access_for
@@ -171,7 +172,16 @@ def progress_key(job_id: int) -> str:
 
 
 def import_run(*, job: ImportJob, on_progress: ProgressCallback | None = None) -> ImportJob:
-    """Run a queued job to its end. Never raises for bad input: the job records it."""
+    """Run a queued job to its end. Never raises for bad input: the job records it.
+
+    Messages and row errors are written in the language of whoever uploaded the file.
+    """
+    language = job.created_by.language if job.created_by else settings.LANGUAGE_CODE
+    with translation.override(language):
+        return _run(job, on_progress)
+
+
+def _run(job: ImportJob, on_progress: ProgressCallback | None) -> ImportJob:
     job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
     job.save(update_fields=["status", "started_at", "updated_at"])
     outcome = Outcome()
@@ -527,7 +537,7 @@ def _apply_chunk(
             new_rows.append((pen, values, co_pen))
     outcome.created += len(new_rows)
     deferred = [] if job.dry_run else _insert_new(new_rows, officers)
-    changed = []
+    changed: list[Changed] = []
     for pen, values, co_pen in existing:
         current = stored[pen]
         co_id = officers.get(co_pen) if co_pen else None
@@ -546,6 +556,7 @@ def _apply_chunk(
 
 
 NewRow = tuple[str, list[Any], str]
+Changed = tuple[str, list[Any], int | None, tuple[Any, ...]]
 EMPLOYEE_COLUMNS = (
     "pen",
     *FIELDS,
@@ -662,7 +673,7 @@ def _insert_new(new_rows: list[NewRow], officers: dict[str, int]) -> list[tuple[
 
 
 def _update(
-    changed: list[tuple[str, list[Any], int | None, tuple[Any, ...]]],
+    changed: list[Changed],
     job: ImportJob,
     actor: User | None,
 ) -> None:
@@ -670,7 +681,8 @@ def _update(
         return
     now = timezone.now()
     employees, events = [], []
-    activate, deactivate = [], []
+    activate: list[int] = []
+    deactivate: list[int] = []
     serving = set(Employee.SERVING)
     for pen, values, co_id, current in changed:
         employee = Employee(

@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -208,7 +208,7 @@ def _iter_xlsx(path: Path) -> Iterator[RawRow]:
         workbook.close()
 
 
-def _zip_columns(columns: list[str | None], cells: list[object]) -> dict[str, object]:
+def _zip_columns(columns: list[str | None], cells: Sequence[object]) -> dict[str, object]:
     return {column: cell for column, cell in zip(columns, cells, strict=False) if column}
 
 

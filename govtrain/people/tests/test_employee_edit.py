@@ -152,3 +152,14 @@ def test_officer_cannot_register_someone_in_another_department(officer_a, office
         )
 
     assert not Employee.objects.filter(pen="8300002").exists()
+
+
+def test_edit_form_shows_office_code_and_officer_pen_not_ids(client, officer_a, learner_a) -> None:
+    learner_a.controlling_officer = officer_a
+    learner_a.save()
+    client.force_login(officer_a.user)
+
+    form = client.get(reverse("people:employee-edit", args=[learner_a.pk])).context["form"]
+
+    assert form["office"].value() == "REV-TVM"
+    assert form["controlling_officer"].value() == officer_a.pen

@@ -3,7 +3,6 @@
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -246,6 +245,3 @@ def test_command_line_import_shows_a_dry_run_then_applies(hr_file, admin, capsys
 
     assert Employee.objects.count() == 2
     assert "2 new" in capsys.readouterr().out
-
-
-_ = Callable

@@ -49,7 +49,7 @@ class Command(BaseCommand):
             raise CommandError(job.message)
 
     def _run(self, job: ImportJob, *, show: bool) -> ImportJob:
-        bars: dict[str, tqdm[None]] = {}
+        bars: dict[str, Any] = {}
 
         def progress(phase: str, processed: int, total: int) -> None:
             if not show:
