@@ -212,10 +212,11 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         form = ImportForm(files=MultiValueDict({"file": [upload.validated_data["file"]]}))
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
+        # DRF reads an absent boolean in a multipart form as False; a missing dry_run
+        # must mean a dry run, never an import applied by omission.
+        dry_run = upload.validated_data["dry_run"] if "dry_run" in request.data else True
         job = imports.import_start(
-            by=caller(request),
-            upload=form.cleaned_data["file"],
-            dry_run=upload.validated_data["dry_run"],
+            by=caller(request), upload=form.cleaned_data["file"], dry_run=dry_run
         )
         job.refresh_from_db()
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
