@@ -105,7 +105,9 @@ def employee_update(*, employee: Employee, by: User, reason: str = "", **changes
     ValidationError on bad values; nothing is written in either case.
     """
     employee = (
-        Employee.objects.select_for_update().select_related("office", "user").get(pk=employee.pk)
+        Employee.objects.select_for_update(of=("self",))
+        .select_related("office", "user")
+        .get(pk=employee.pk)
     )
     _check_can_place(by=by, employee=employee)
     unknown = set(changes) - set(EDITABLE_FIELDS)
