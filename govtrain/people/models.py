@@ -80,7 +80,7 @@ class Employee(TimeStampedModel):
 
     pen = models.CharField(_("PEN"), max_length=10, unique=True, validators=[pen_validator])
     name_en = models.CharField(_("name (English)"), max_length=150)
-    name_ml = models.CharField(_("name (Malayalam)"), max_length=150, blank=True)
+    name_ml = models.CharField(_("name (Malayalam)"), max_length=150, blank=True, db_index=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, default="X")
     service_class = models.ForeignKey(
         ServiceClass, on_delete=models.PROTECT, related_name="+", verbose_name=_("service class")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -56,8 +57,13 @@ class DirectoryFilters:
 
 
 def _prefix_range(field: str, prefix: str) -> Q:
-    # A range, not LIKE: SQLite's LIKE is case-insensitive and cannot use a plain index;
-    # a range on the lower-cased column uses the B-tree on both databases.
+    """Rows whose `field` starts with `prefix`, in a form each database can index."""
+    if connection.vendor == "postgresql":
+        # LIKE 'x%' uses the varchar_pattern_ops index Django adds to indexed text
+        # columns, whatever the database's collation.
+        return Q(**{f"{field}__startswith": prefix})
+    # SQLite's LIKE is case-insensitive and cannot use a plain index; a range can
+    # (SQLite compares text by code point).
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
 
 
