@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from govtrain.organisation.models import Department, District, Office
 from govtrain.people.models import Designation, Employee, ServiceClass
 from govtrain.people.selectors import DirectoryFilters
+from govtrain.people.services import EDITABLE_FIELDS
 from govtrain.people.services.reading import FileRejected, check_xlsx_archive
 
 
@@ -72,20 +73,7 @@ class EmployeeForm(forms.ModelForm[Employee]):
 
     class Meta:
         model = Employee
-        fields = [
-            "name_en",
-            "name_ml",
-            "gender",
-            "service_class",
-            "cadre",
-            "designation",
-            "office",
-            "date_of_joining",
-            "status",
-            "email",
-            "phone",
-            "controlling_officer",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {"date_of_joining": forms.DateInput(attrs={"type": "date"})}
 
 

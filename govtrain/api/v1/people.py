@@ -18,7 +18,7 @@ from govtrain.organisation.models import Office
 from govtrain.people import selectors, services
 from govtrain.people.models import Cadre, Designation, Employee, ImportJob, ServiceClass
 from govtrain.people.selectors import DirectoryFilters
-from govtrain.people.services import imports
+from govtrain.people.services import EDITABLE_FIELDS, imports
 
 
 class EmployeeSerializer(serializers.ModelSerializer):
@@ -38,24 +38,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Employee
-        fields = [
-            "id",
-            "pen",
-            "name_en",
-            "name_ml",
-            "gender",
-            "service_class",
-            "cadre",
-            "designation",
-            "office",
-            "date_of_joining",
-            "status",
-            "email",
-            "phone",
-            "controlling_officer",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", "pen", *EDITABLE_FIELDS, "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
 
     def get_fields(self) -> dict[str, Any]:
