@@ -80,7 +80,7 @@ class Employee(TimeStampedModel):
 
     pen = models.CharField(_("PEN"), max_length=10, unique=True, validators=[pen_validator])
     name_en = models.CharField(_("name (English)"), max_length=150)
-    name_ml = models.CharField(_("name (Malayalam)"), max_length=150, blank=True, db_index=True)
+    name_ml = models.CharField(_("name (Malayalam)"), max_length=150, blank=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, default="X")
     service_class = models.ForeignKey(
         ServiceClass, on_delete=models.PROTECT, related_name="+", verbose_name=_("service class")
@@ -126,13 +126,18 @@ class Employee(TimeStampedModel):
         related_name="employee",
     )
     # Lower-cased English name for the index-friendly prefix search of the directory.
-    search_name = models.CharField(max_length=150, db_index=True, editable=False, default="")
+    search_name = models.CharField(max_length=150, editable=False, default="")
 
     class Meta:
         ordering = ["name_en"]
         verbose_name = _("employee")
         verbose_name_plural = _("employees")
-        indexes = [models.Index(fields=["office", "name_en"], name="employee_office_name")]
+        # The directory's name searches: a prefix range and the page order in one index.
+        # Few indexes on purpose: each one slows the import of half a million rows.
+        indexes = [
+            models.Index(fields=["search_name", "pen"], name="employee_search_name_pen"),
+            models.Index(fields=["name_ml", "pen"], name="employee_name_ml_pen"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.pen})"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -57,14 +56,19 @@ class DirectoryFilters:
 
 
 def _prefix_range(field: str, prefix: str) -> Q:
-    """Rows whose `field` starts with `prefix`, in a form each database can index."""
-    if connection.vendor == "postgresql":
-        # LIKE 'x%' uses the varchar_pattern_ops index Django adds to indexed text
-        # columns, whatever the database's collation.
-        return Q(**{f"{field}__startswith": prefix})
-    # SQLite's LIKE is case-insensitive and cannot use a plain index; a range can
-    # (SQLite compares text by code point).
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+    """Rows whose `field` starts with `prefix`, as a range the (field, pen) index serves.
+
+    The end is the prefix with its last character stepped up ("an" -> "ao"), which holds
+    under code-point and linguistic collations alike, unlike LIKE (case-insensitive on
+    SQLite, needing a pattern_ops index on PostgreSQL) or a U+10FFFF sentinel (ignored by
+    some collations).
+    """
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+
+
+def _is_malayalam(text: str) -> bool:
+    return any("\u0d00" <= ch <= "\u0d7f" for ch in text)
 
 
 def employees_search(
@@ -72,15 +76,20 @@ def employees_search(
 ) -> QuerySet[Employee]:
     """The people directory: the user's employees narrowed by search text and filters.
 
-    Digits search PENs by prefix; other text searches names (English or Malayalam) by
-    prefix. Ordered by name, then PEN, so that pages are stable.
+    Digits search PENs by prefix; Malayalam text searches Malayalam names, other text
+    English names, by prefix. Ordered by name, then PEN, so that pages are stable.
     """
     employees = employees_visible_to(user=user)
     q = " ".join(filters.q.split()).lower()
+    # One indexed range per query: an OR of two ranges makes SQLite scan the table.
+    order = ("search_name", "pen")
     if q.isdigit():
         employees = employees.filter(_prefix_range("pen", q))
+    elif _is_malayalam(q):
+        employees = employees.filter(_prefix_range("name_ml", q))
+        order = ("name_ml", "pen")
     elif q:
-        employees = employees.filter(_prefix_range("search_name", q) | _prefix_range("name_ml", q))
+        employees = employees.filter(_prefix_range("search_name", q))
     if filters.department:
         employees = employees.filter(office__department_id=filters.department)
     if filters.district:
@@ -93,7 +102,7 @@ def employees_search(
         employees = employees.filter(status=filters.status)
     return employees.select_related(
         "designation", "office__department", "office__district", "service_class"
-    ).order_by("search_name", "pen")
+    ).order_by(*order)
 
 
 def service_classes_all() -> QuerySet[ServiceClass]:
