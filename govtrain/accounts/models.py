@@ -29,9 +29,10 @@ class Role(models.TextChoices):
 
 
 # Which scope each role takes: one part of the organisation tree, one provider, or none.
-ORG_ROLES = {Role.NODAL_OFFICER}
-PROVIDER_ROLES = {Role.COORDINATOR, Role.FACULTY, Role.PATHWAY_MANAGER}
-GLOBAL_ROLES = {Role.STATE_ADMIN, Role.AUDITOR, Role.HR_INTEGRATION}
+# Tuples, not sets: the check constraint below must come out the same in every process.
+ORG_ROLES = (Role.NODAL_OFFICER,)
+PROVIDER_ROLES = (Role.COORDINATOR, Role.FACULTY, Role.PATHWAY_MANAGER)
+GLOBAL_ROLES = (Role.STATE_ADMIN, Role.AUDITOR, Role.HR_INTEGRATION)
 ORG_SCOPE_FIELDS = ("department", "district", "local_body", "office")
 
 

@@ -239,7 +239,7 @@ class Migration(migrations.Migration):
                                 ("local_body", None),
                                 ("office", None),
                                 ("provider", None),
-                                ("role__in", ["auditor", "state_admin", "hr_integration"]),
+                                ("role__in", ["state_admin", "auditor", "hr_integration"]),
                             ),
                             models.Q(
                                 ("department", None),
