@@ -59,8 +59,9 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/djhtml templates
 
+# State-scale benchmarks (bench/README.md); e.g. make bench BENCH_ARGS="--databases sqlite".
 bench: setup
-	$(BIN)/govtrain bench
+	$(BIN)/govtrain bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -132,8 +132,15 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'govtrain.sqlite3'}")
+# Persistent connections for server databases: a new PostgreSQL connection per request
+# cost ~7 ms in make bench. SQLite opens in microseconds.
+_DEFAULT_CONN_AGE = 0 if DATABASE_URL.startswith("sqlite") else 60
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", _DEFAULT_CONN_AGE),
+        conn_health_checks=True,
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes; IMMEDIATE transactions make

@@ -1,0 +1,218 @@
+"""`make bench`: state-scale figures of govtrain's hot paths, each next to a baseline
+measured in the same run on the same machine (bench/README.md).
+
+    .venv/bin/python -m bench.run [--rows 500000] [--databases sqlite,postgres] [--queries 300]
+
+Prints a table and merges its records into bench/results/latest.json. Work files
+(databases, the generated CSV, logs) stay in bench/work/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a file: python bench/run.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (
+    GOVTRAIN,
+    PG_SERVER,
+    RESULTS,
+    WORK,
+    BenchError,
+    Record,
+    database,
+    merge_results,
+    run_checked,
+    say,
+    table,
+)
+from bench.importing import measure_import, prepare
+from bench.search import measure_search
+
+# The issue's targets, for half a million employees.
+TARGET_ROWS = 500_000
+TARGETS = {
+    "import_employees": (120.0, "under 2 minutes"),
+    "import_peak_rss_mb": (300.0, "under 300 MB"),
+}
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="govtrain bench", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=TARGET_ROWS, help="employees in the CSV")
+    parser.add_argument(
+        "--databases", default="sqlite,postgres", help="comma-separated: sqlite, postgres"
+    )
+    parser.add_argument(
+        "--queries", type=int, default=300, help="directory queries (and as many /healthz)"
+    )
+    parser.add_argument(
+        "--search-time-limit",
+        type=float,
+        default=600,
+        help="seconds of search measurement at most, per database",
+    )
+    parser.add_argument(
+        "--no-analyze",
+        action="store_true",
+        help="search PostgreSQL without running ANALYZE first (see bench/README.md)",
+    )
+    parser.add_argument("--results", type=Path, default=RESULTS, help="JSON file to merge into")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    args.databases = [d.strip() for d in args.databases.split(",") if d.strip()]
+    if args.rows < 100 or args.queries < 1:
+        parser.error("--rows must be at least 100 and --queries at least 1")
+    return args
+
+
+def postgres_ready() -> bool:
+    if not shutil.which("pg_isready"):
+        return True  # let psql say what is wrong
+    host_port = PG_SERVER.rsplit("@", 1)[-1]
+    host, _, port = host_port.partition(":")
+    done = subprocess.run(  # noqa: S603 - fixed argv
+        ["pg_isready", "-q", "-h", host, "-p", port or "5432"],  # noqa: S607 - from PATH
+        check=False,
+    )
+    return done.returncode == 0
+
+
+def target_lines(records: list[Record], rows: int) -> tuple[list[str], bool]:
+    lines, missed = [], False
+    scale = "" if rows == TARGET_ROWS else f" (targets are set for {TARGET_ROWS:,} rows)"
+    for r in records:
+        if r.name in TARGETS:
+            limit, label = TARGETS[r.name]
+            ok = r.value < limit
+            verdict = "ok    " if ok else "MISSED"
+            lines.append(
+                f"{verdict} {r.name} on {r.database}: {r.value:g} {r.unit}, {label}{scale}"
+            )
+            missed |= not ok
+        elif r.name == "import_employees_unchanged_writes":
+            ok = r.value == 0
+            verdict = "ok    " if ok else "MISSED"
+            lines.append(
+                f"{verdict} re-import of the unchanged file on {r.database}:"
+                f" {r.value:g} writes, zero expected"
+            )
+            missed |= not ok
+    return lines, missed
+
+
+MEASURED_CODE = ("govtrain", "templates")
+
+
+def code_version() -> str:
+    """The commit measured and the git trees of the application code in it, plus a hash
+    of any uncommitted change to that code (a commit elsewhere changes nothing)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(  # noqa: S603 - fixed argv
+            ["git", *args],  # noqa: S607 - git from PATH
+            cwd=WORK.parent.parent,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    trees = " ".join(
+        t[:10] for t in git("rev-parse", *(f"HEAD:{p}" for p in MEASURED_CODE)).split()
+    )
+    diff = git("diff", "HEAD", "--", *MEASURED_CODE)
+    changes = f" +changes {hashlib.sha256(diff.encode()).hexdigest()[:10]}" if diff else ""
+    return f"{commit} (trees {trees or 'unknown'}{changes})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    started = time.monotonic()
+    WORK.mkdir(parents=True, exist_ok=True)
+    csv_path = WORK / f"employees-{args.rows}.csv"
+    records: list[Record] = []
+    notes: dict[str, object] = {
+        "rows": args.rows,
+        "databases": {},
+        "load_average_at_start": os.getloadavg(),
+        "code": code_version(),
+    }
+    failures: list[str] = []
+    csv_rows = 0
+    static_done = False
+    for name in args.databases:
+        db = database(name)
+        try:
+            if name == "postgres" and not postgres_ready():
+                raise BenchError(
+                    f"PostgreSQL does not answer at {PG_SERVER}; start it, or pass"
+                    " --databases sqlite"
+                )
+            db.recreate()
+            if not static_done:
+                say("collecting static files for the server")
+                run_checked(
+                    [GOVTRAIN, "collectstatic", "--noinput"],
+                    env=db.env(),
+                    log=WORK / "logs" / "collectstatic",
+                    what="collectstatic",
+                )
+                static_done = True
+            csv_rows = prepare(db, csv_path, args.rows, write_csv=not csv_rows)
+            found, import_notes = measure_import(db, csv_path, csv_rows)
+            records += found
+            searched, search_notes = measure_search(
+                db, csv_rows, args.queries, args.search_time_limit, analyze=not args.no_analyze
+            )
+            records += searched
+            notes["databases"][name] = {"import": import_notes, "search": search_notes}  # type: ignore[index]
+        except (BenchError, subprocess.CalledProcessError) as exc:
+            detail = getattr(exc, "stderr", "") or ""
+            failures.append(f"{name}: {exc} {detail}".strip())
+            say(f"{name}: FAILED: {exc} {detail}".strip())
+    elapsed = time.monotonic() - started
+    notes["seconds"] = round(elapsed, 1)
+    notes["load_average_at_end"] = os.getloadavg()
+    code_at_end = code_version()
+    changed = code_at_end.split(" ", 1)[1] != str(notes["code"]).split(" ", 1)[1]
+    if changed:
+        failures.append(
+            f"the code changed during the run ({notes['code']} -> {code_at_end}):"
+            f" {args.results} left as it was; run again"
+        )
+    (WORK / "last-run.json").write_text(json.dumps(notes, indent=2, ensure_ascii=False) + "\n")
+    if records and not changed:
+        merge_results(records, args.results)
+    out = sys.stdout
+    out.write("\n" + table(records) + "\n\n")
+    lines, missed = target_lines(records, csv_rows or args.rows)
+    out.write("\n".join(lines) + ("\n" if lines else ""))
+    out.write(
+        f"\n{0 if changed else len(records)} records merged into {args.results};"
+        f" details in {WORK / 'last-run.json'}."
+        f"\nThe run took {elapsed / 60:.1f} minutes; load average"
+        f" {os.getloadavg()[2]:.2f} over the last 15 minutes on {os.cpu_count()} cores;"
+        f" code {notes['code']}.\n"
+    )
+    for failure in failures:
+        out.write(f"FAILED {failure}\n")
+    if failures or (args.check and missed):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
