@@ -17,21 +17,6 @@ from django.core.cache import cache
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Playwright, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-# The fixed cast (STYLE.md section 6) and an HR export's reference data, shared with the
-# unit tests. `_media_in_tmp` keeps uploads out of ./var.
-from govtrain.conftest import (  # noqa: F401 - fixtures
-    _media_in_tmp,
-    admin,
-    department_a,
-    department_b,
-    learner_a,
-    learner_b,
-    office_a,
-    office_b,
-    officer_a,
-    officer_b,
-    references,
-)
 from govtrain.testing import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; Django refuses database

@@ -1,8 +1,10 @@
-# The fixed cast (STYLE.md section 6), shared with the unit tests.
+# The fixed cast (STYLE.md section 6) and an HR export's reference data, shared with the
+# unit tests in govtrain/. `_media_in_tmp` keeps uploads out of ./var.
 from govtrain.conftest import (  # noqa: F401 - fixtures
     _media_in_tmp,
     admin,
     auditor,
+    coordinator,
     department_a,
     department_b,
     hr_system,
