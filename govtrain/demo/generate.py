@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
-from govtrain.catalog.models import Provider
+from govtrain.catalog.models import Centre, Provider, Topic, Venue
 from govtrain.demo import reference as ref
 from govtrain.organisation.models import Department, District, LocalBody, Office
 from govtrain.people.models import Cadre, Designation, ServiceClass
@@ -89,6 +89,25 @@ def build_reference_data() -> None:
         _upsert(Designation, code, name_en=en, name_ml=ml)
     for code, en, ml, kind, site in ref.PROVIDERS:
         _upsert(Provider, code, name_en=en, name_ml=ml, kind=kind, website=site)
+    districts = {d.code: d for d in District.objects.all()}
+    for provider, code, district, en, ml, rooms in ref.CENTRES:
+        centre, _created = Centre.objects.update_or_create(
+            code=code,
+            defaults={
+                "name_en": en,
+                "name_ml": ml,
+                "district": districts[district],
+                "provider": Provider.objects.get(code=provider),
+            },
+        )
+        for room, kind, seats, room_en, room_ml in rooms:
+            Venue.objects.update_or_create(
+                centre=centre,
+                code=room,
+                defaults={"kind": kind, "capacity": seats, "name_en": room_en, "name_ml": room_ml},
+            )
+    for code, en, ml in ref.TOPICS:
+        _upsert(Topic, code, name_en=en, name_ml=ml)
     _build_local_bodies()
 
 

@@ -334,3 +334,90 @@ PROVIDERS = [
     ),
     ("UMOOC", "University MOOC Provider", "സർവകലാശാല മൂക് ദാതാവ്", "university", ""),
 ]
+
+# Centres of the providers and their rooms: (provider, code, district, English, Malayalam,
+# [(venue code, kind, capacity, English, Malayalam)]).
+CENTRES = [
+    (
+        "IMG",
+        "IMG-TVM",
+        "TVM",
+        "IMG Thiruvananthapuram",
+        "ഐ.എം.ജി. തിരുവനന്തപുരം",
+        [
+            ("AUD", "auditorium", 250, "Auditorium", "ഓഡിറ്റോറിയം"),
+            ("SC1", "smart_classroom", 40, "Smart classroom 1", "സ്മാർട്ട് ക്ലാസ്മുറി 1"),
+            ("SC2", "smart_classroom", 40, "Smart classroom 2", "സ്മാർട്ട് ക്ലാസ്മുറി 2"),
+            ("LAB", "computer_lab", 36, "Computer lab", "കമ്പ്യൂട്ടർ ലാബ്"),
+        ],
+    ),
+    (
+        "IMG",
+        "IMG-KOCHI",
+        "EKM",
+        "IMG Regional Centre, Kochi",
+        "ഐ.എം.ജി. പ്രാദേശിക കേന്ദ്രം, കൊച്ചി",
+        [
+            ("HALL", "auditorium", 120, "Seminar hall", "സെമിനാർ ഹാൾ"),
+            ("SC1", "smart_classroom", 40, "Smart classroom", "സ്മാർട്ട് ക്ലാസ്മുറി"),
+            ("LAB", "computer_lab", 30, "Computer lab", "കമ്പ്യൂട്ടർ ലാബ്"),
+        ],
+    ),
+    (
+        "IMG",
+        "IMG-KKD",
+        "KKD",
+        "IMG Regional Centre, Kozhikode",
+        "ഐ.എം.ജി. പ്രാദേശിക കേന്ദ്രം, കോഴിക്കോട്",
+        [
+            ("HALL", "auditorium", 100, "Seminar hall", "സെമിനാർ ഹാൾ"),
+            ("SC1", "smart_classroom", 40, "Smart classroom", "സ്മാർട്ട് ക്ലാസ്മുറി"),
+            ("LAB", "computer_lab", 30, "Computer lab", "കമ്പ്യൂട്ടർ ലാബ്"),
+        ],
+    ),
+    (
+        "KILA",
+        "KILA-TSR",
+        "TSR",
+        "KILA Campus, Thrissur",
+        "കില ക്യാമ്പസ്, തൃശ്ശൂർ",
+        [
+            ("HALL", "auditorium", 200, "Main hall", "പ്രധാന ഹാൾ"),
+            ("CR1", "classroom", 50, "Classroom 1", "ക്ലാസ്മുറി 1"),
+        ],
+    ),
+    (
+        "ILDM",
+        "ILDM-TVM",
+        "TVM",
+        "ILDM Campus, Thiruvananthapuram",
+        "ഐ.എൽ.ഡി.എം. ക്യാമ്പസ്, തിരുവനന്തപുരം",
+        [
+            ("CR1", "classroom", 40, "Classroom", "ക്ലാസ്മുറി"),
+        ],
+    ),
+]
+
+# The institute's themes (DOMAIN.md: IMG's areas of training).
+TOPICS = [
+    ("LEAD", "Leadership and executive development", "നേതൃത്വ, എക്സിക്യൂട്ടീവ് വികസനം"),
+    ("SOFT", "Soft skills and computing", "സോഫ്റ്റ് സ്കില്ലുകളും കമ്പ്യൂട്ടിംഗും"),
+    ("ENV", "Environment and sustainable development", "പരിസ്ഥിതിയും സുസ്ഥിര വികസനവും"),
+    ("FIN", "Financial management", "ധനകാര്യ മാനേജ്മെന്റ്"),
+    ("EGOV", "E-governance and IT", "ഇ-ഗവേണൻസും വിവരസാങ്കേതികവിദ്യയും"),
+    ("STRESS", "Stress management", "മാനസിക സമ്മർദ്ദ നിയന്ത്രണം"),
+    ("DM", "Disaster management", "ദുരന്ത നിവാരണം"),
+    (
+        "TQM",
+        "Total quality management and quality circles",
+        "സമഗ്ര ഗുണനിലവാര മാനേജ്മെന്റും ക്വാളിറ്റി സർക്കിളുകളും",
+    ),
+    ("INCL", "Social inclusion and gender", "സാമൂഹിക ഉൾച്ചേർക്കലും ലിംഗനീതിയും"),
+    ("TOT", "Trainer development", "പരിശീലക വികസനം"),
+    ("RTI", "Right to information", "വിവരാവകാശം"),
+    ("GPR", "Government process re-engineering", "ഭരണപ്രക്രിയ പുനഃക്രമീകരണം"),
+    ("SD", "Citizen-centric service delivery", "പൗരകേന്ദ്രീകൃത സേവന വിതരണം"),
+    ("DP", "Decentralised planning", "വികേന്ദ്രീകൃത ആസൂത്രണം"),
+    ("LAND", "Land records and revenue administration", "ഭൂരേഖകളും റവന്യൂ ഭരണവും"),
+    ("RULES", "Service rules and office procedure", "സർവീസ് ചട്ടങ്ങളും ഓഫീസ് നടപടിക്രമങ്ങളും"),
+]

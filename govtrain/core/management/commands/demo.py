@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from govtrain.demo.accounts import DEMO_PASSWORD, create_demo_logins
+from govtrain.demo.generate import build_reference_data
 from govtrain.people.models import Employee
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         if not Employee.objects.exists():
             call_command("seed_demo", scale=options["scale"])
         else:
+            build_reference_data()  # reference data added since the database was seeded
             logins, token = create_demo_logins()
             self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {DEMO_PASSWORD}):"))
             for login in logins:
