@@ -30,6 +30,7 @@ class Perm(enum.StrEnum):
     PEOPLE_IMPORT = "people.import"  # bulk import from the HR export
     ROLES_MANAGE = "roles.manage"
     AUDIT_VIEW = "audit.view"
+    CATALOG_MANAGE = "catalog.manage"  # courses of the user's providers
     ADMIN_SITE = "admin.site"
 
 
@@ -38,7 +39,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.AUDITOR: frozenset({Perm.PEOPLE_VIEW, Perm.AUDIT_VIEW}),
     Role.HR_INTEGRATION: frozenset({Perm.PEOPLE_VIEW, Perm.PEOPLE_CHANGE, Perm.PEOPLE_IMPORT}),
     Role.NODAL_OFFICER: frozenset({Perm.PEOPLE_VIEW, Perm.PEOPLE_CHANGE}),
-    Role.COORDINATOR: frozenset(),
+    Role.COORDINATOR: frozenset({Perm.CATALOG_MANAGE}),
     Role.FACULTY: frozenset(),
     Role.PATHWAY_MANAGER: frozenset(),
 }
@@ -101,6 +102,12 @@ class Access:
             or (office.local_body_id is not None and office.local_body_id in self.local_bodies)
             or any(office.path.startswith(path) for path in self.office_paths)
         )
+
+    def covers_provider(self, perm: Perm, provider_id: int) -> bool:
+        """May the user do `perm` on things of this provider (a course, a batch)?"""
+        if perm in self.everywhere:
+            return True
+        return perm in self.perms and provider_id in self.providers
 
     def can_on_employee(self, perm: Perm, employee: Employee) -> bool:
         """May the user do `perm` on this employee (in scope, by one of their roles)?"""

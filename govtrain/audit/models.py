@@ -11,6 +11,8 @@ ACTION_LABELS = {
     "employees.imported": _("Employees imported"),
     "role.assigned": _("Role assigned"),
     "role.revoked": _("Role revoked"),
+    "course.created": _("Course created"),
+    "course.updated": _("Course changed"),
 }
 
 

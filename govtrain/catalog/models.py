@@ -1,5 +1,6 @@
 """The training catalog. Providers first: roles of institute staff are scoped to one."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -80,3 +81,82 @@ class Topic(BilingualNameMixin, TimeStampedModel):
         ordering = ["name_en"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
+
+
+# Languages a programme can be taught in (codes as in Django's LANGUAGES).
+COURSE_LANGUAGES = ("ml", "en", "hi", "ta")
+
+
+class Course(TimeStampedModel):
+    """A programme in the catalog ("a 3-day programme on RTI"), offered by one provider."""
+
+    class Modality(models.TextChoices):
+        CLASSROOM = "classroom", _("Classroom")
+        ONLINE = "online", _("Online")
+        BLENDED = "blended", _("Blended")
+        EXTERNAL = "external", _("External (paid) course")
+
+    class Currency(models.TextChoices):
+        INR = "INR", "₹ INR"
+        USD = "USD", "$ USD"
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="courses", verbose_name=_("provider")
+    )
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_ml = models.CharField(_("title (Malayalam)"), max_length=200, blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    summary_ml = models.TextField(_("summary (Malayalam)"), blank=True)
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="courses", verbose_name=_("topic")
+    )
+    modality = models.CharField(_("modality"), max_length=20, choices=Modality.choices)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
+    languages = models.JSONField(
+        _("languages"), default=list, help_text=_('Language codes, e.g. ["ml", "en"].')
+    )
+    fee = models.DecimalField(_("fee"), max_digits=10, decimal_places=2, default=0)
+    fee_currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.INR
+    )
+    target_service_classes = models.ManyToManyField(
+        "people.ServiceClass", blank=True, related_name="+", verbose_name=_("for service classes")
+    )
+    target_cadres = models.ManyToManyField(
+        "people.Cadre", blank=True, related_name="+", verbose_name=_("for cadres")
+    )
+    target_designations = models.ManyToManyField(
+        "people.Designation", blank=True, related_name="+", verbose_name=_("for designations")
+    )
+    prerequisites = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="+", verbose_name=_("prerequisites")
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+
+    class Meta:
+        ordering = ["title_en"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="course_has_hours"),
+            models.CheckConstraint(condition=models.Q(fee__gte=0), name="course_fee_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        unknown = [code for code in self.languages if code not in COURSE_LANGUAGES]
+        if not self.languages or unknown:
+            raise ValidationError(
+                {"languages": _("Choose languages from: %s.") % ", ".join(COURSE_LANGUAGES)}
+            )
+
+    @property
+    def title(self) -> str:
+        from django.utils.translation import get_language
+
+        if get_language() == "ml" and self.title_ml:
+            return self.title_ml
+        return self.title_en

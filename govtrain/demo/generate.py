@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
-from govtrain.catalog.models import Centre, Provider, Topic, Venue
+from govtrain.catalog.models import Centre, Course, Provider, Topic, Venue
 from govtrain.demo import reference as ref
 from govtrain.organisation.models import Department, District, LocalBody, Office
 from govtrain.people.models import Cadre, Designation, ServiceClass
@@ -108,7 +108,43 @@ def build_reference_data() -> None:
             )
     for code, en, ml in ref.TOPICS:
         _upsert(Topic, code, name_en=en, name_ml=ml)
+    _build_courses()
     _build_local_bodies()
+
+
+def _build_courses() -> None:
+    providers = {p.code: p for p in Provider.objects.all()}
+    topics = {t.code: t for t in Topic.objects.all()}
+    designations = {d.code: d for d in Designation.objects.all()}
+    for (
+        code,
+        provider,
+        topic,
+        modality,
+        hours,
+        en,
+        ml,
+        languages,
+        fee,
+        currency,
+        for_designations,
+    ) in ref.COURSES:
+        course, _created = Course.objects.update_or_create(
+            code=code,
+            defaults={
+                "provider": providers[provider],
+                "topic": topics[topic],
+                "modality": modality,
+                "hours": hours,
+                "title_en": en,
+                "title_ml": ml,
+                "languages": languages,
+                "fee": fee,
+                "fee_currency": currency,
+                "is_published": True,
+            },
+        )
+        course.target_designations.set([designations[d] for d in for_designations])
 
 
 def _place_names(rng: random.Random) -> Iterator[tuple[str, str]]:

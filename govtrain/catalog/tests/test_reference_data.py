@@ -5,7 +5,7 @@ from django.db import IntegrityError
 
 from govtrain import testing as t
 from govtrain.catalog import selectors
-from govtrain.catalog.models import Centre, Topic, Venue
+from govtrain.catalog.models import Centre, Course, Topic, Venue
 from govtrain.demo.generate import build_reference_data
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +19,9 @@ def test_demo_gives_img_three_centres_with_rooms_and_the_institute_themes() -> N
     assert img == {"IMG-TVM": 4, "IMG-KOCHI": 3, "IMG-KKD": 3}
     assert Topic.objects.get(code="RTI").name_ml == "വിവരാവകാശം"
     assert Venue.objects.get(centre__code="IMG-TVM", code="LAB").kind == Venue.Kind.COMPUTER_LAB
+    assert selectors.courses_published().count() == 20
+    external = Course.objects.get(code="UMOOC-PP")
+    assert (external.modality, external.fee_currency) == ("external", "USD")
 
 
 def test_a_room_code_is_unique_within_its_centre_and_has_seats() -> None:
