@@ -8,6 +8,7 @@ from typing import Any
 from govtrain.accounts.models import Role, RoleAssignment, User
 from govtrain.catalog.models import Provider
 from govtrain.organisation.models import Department, District, LocalBody, Office
+from govtrain.organisation.services import office_create
 from govtrain.people.models import Designation, Employee, ServiceClass
 
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test fixture password
@@ -30,15 +31,13 @@ def make_office(
     parent: Office | None = None,
     local_body: LocalBody | None = None,
 ) -> Office:
-    district = district or make_district()
-    return Office.objects.create(
+    return office_create(
         code=code,
         name_en=f"Office {code}",
         department=department,
-        district=district,
+        district=district or make_district(),
         parent=parent,
         local_body=local_body,
-        path=Office.path_for(code=code, parent=parent),
     )
 
 

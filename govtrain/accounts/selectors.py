@@ -23,7 +23,3 @@ def role_assignment_get_for_manager(*, user: User, pk: int) -> RoleAssignment:
     if not access_for(user).can(Perm.ROLES_MANAGE):
         raise PermissionDenied
     return get_object_or_404(RoleAssignment.objects.select_related("user"), pk=pk)
-
-
-def user_by_username(*, username: str) -> User | None:
-    return User.objects.filter(username=username).first()

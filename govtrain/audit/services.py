@@ -29,23 +29,3 @@ def audit_record(
         after=dict(after) if after is not None else None,
         reason=reason[:500],
     )
-
-
-def audit_event_for(
-    *,
-    actor: User | None,
-    action: str,
-    target: models.Model,
-    before: Mapping[str, Any] | None = None,
-    after: Mapping[str, Any] | None = None,
-) -> AuditEvent:
-    """An unsaved event, for services that write many at once with bulk_create."""
-    return AuditEvent(
-        actor=actor,
-        action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
-        target_label=str(target)[:200],
-        before=dict(before) if before is not None else None,
-        after=dict(after) if after is not None else None,
-    )

@@ -19,8 +19,3 @@ def local_bodies_all() -> QuerySet[LocalBody]:
 
 def offices_all() -> QuerySet[Office]:
     return Office.objects.select_related("department", "district", "local_body").order_by("path")
-
-
-def office_subtree(*, office: Office) -> QuerySet[Office]:
-    """The office and every office below it."""
-    return Office.objects.filter(path__startswith=office.path)

@@ -41,10 +41,6 @@ def employee_get_for(*, user: User | AnonymousUser, pk: int) -> Employee:
     )
 
 
-def employee_by_pen(*, pen: str) -> Employee | None:
-    return Employee.objects.filter(pen=pen).first()
-
-
 @dataclass(frozen=True)
 class DirectoryFilters:
     q: str = ""

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.core.validators import EmailValidator
 from django.db import connection, transaction
 from django.db.models import Q
@@ -50,7 +50,7 @@ from govtrain.people.models import (
     ImportJob,
     ServiceClass,
 )
-from govtrain.people.services import search_name_for
+from govtrain.people.services import audit_value, search_name_for
 from govtrain.people.services.reading import (
     FileRejected,
     RawRow,
@@ -732,8 +732,8 @@ def _update(
         employees.append(employee)
         names = (*FIELDS, "controlling_officer_id")
         new = (*values, employee.controlling_officer_id)
-        before = {n: _json(o) for n, o, v in zip(names, current, new, strict=False) if o != v}
-        after = {n: _json(v) for n, o, v in zip(names, current, new, strict=False) if o != v}
+        before = {n: audit_value(o) for n, o, v in zip(names, current, new, strict=False) if o != v}
+        after = {n: audit_value(v) for n, o, v in zip(names, current, new, strict=False) if o != v}
         events.append(
             AuditEvent(
                 actor=actor,
@@ -771,10 +771,6 @@ def _apply_deferred_officers(deferred: list[tuple[str, str]], job: ImportJob) ->
             )
 
 
-def _json(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
 def import_progress(*, job: ImportJob) -> dict[str, Any]:
     """Phase and counts of a job, live from the cache while it runs."""
     live = cache.get(progress_key(job.pk)) if not job.is_finished else None
@@ -795,8 +791,3 @@ def import_progress(*, job: ImportJob) -> dict[str, Any]:
         "total": total,
         "percent": round(min(percent, 100.0)),
     }
-
-
-def import_file_content(job: ImportJob) -> ContentFile[bytes]:
-    with job.file.open("rb") as f:
-        return ContentFile(f.read(), name=job.original_name)
