@@ -90,6 +90,9 @@ INSTALLED_APPS = [
     "govtrain.people",
     "govtrain.accounts",
     "govtrain.audit",
+    "govtrain.classroom",
+    "govtrain.records",
+    "govtrain.notifications",
 ]
 
 MIDDLEWARE = [

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from govtrain.accounts.models import Role, RoleAssignment, User
-from govtrain.catalog.models import Provider
+from govtrain.catalog.models import Centre, Course, Provider, Topic, Venue
+from govtrain.classroom.models import Batch, Session
 from govtrain.organisation.models import Department, District, LocalBody, Office
 from govtrain.organisation.services import office_create
 from govtrain.people.models import Designation, Employee, ServiceClass
@@ -85,6 +90,89 @@ def make_provider(code: str = "IMG") -> Provider:
     return Provider.objects.get_or_create(
         code=code, defaults={"name_en": code, "kind": Provider.Kind.STATE_INSTITUTE}
     )[0]
+
+
+def make_topic(code: str = "RTI", name: str = "Right to information") -> Topic:
+    return Topic.objects.get_or_create(code=code, defaults={"name_en": name})[0]
+
+
+def make_venue(
+    provider: Provider | None = None,
+    *,
+    centre_code: str = "IMG-TVM",
+    code: str = "SC1",
+    capacity: int = 40,
+) -> Venue:
+    centre = Centre.objects.get_or_create(
+        code=centre_code,
+        defaults={
+            "provider": provider or make_provider(),
+            "name_en": f"Centre {centre_code}",
+            "district": make_district(),
+        },
+    )[0]
+    return Venue.objects.get_or_create(
+        centre=centre,
+        code=code,
+        defaults={"name_en": f"Room {code}", "kind": Venue.Kind.CLASSROOM, "capacity": capacity},
+    )[0]
+
+
+def make_course(
+    code: str = "IMG-RTI", *, provider: Provider | None = None, **fields: Any
+) -> Course:
+    values: dict[str, Any] = {
+        "provider": provider or make_provider(),
+        "title_en": f"Course {code}",
+        "topic": make_topic(),
+        "modality": Course.Modality.CLASSROOM,
+        "hours": Decimal("12"),
+        "languages": ["ml", "en"],
+        "is_published": True,
+    }
+    values.update(fields)
+    return Course.objects.get_or_create(code=code, defaults=values)[0]
+
+
+def make_batch(
+    course: Course | None = None,
+    *,
+    code: str = "RTI-01",
+    starts_on: dt.date | None = None,
+    days: int = 3,
+    capacity: int = 30,
+    venue: Venue | None = None,
+    sessions_per_day: int = 2,
+    **fields: Any,
+) -> Batch:
+    """A scheduled batch a month from now, open for nominations today, with a timetable."""
+    course = course or make_course()
+    venue = venue or make_venue(course.provider)
+    starts_on = starts_on or timezone.localdate() + dt.timedelta(days=30)
+    values: dict[str, Any] = {
+        "course": course,
+        "code": code,
+        "centre": venue.centre,
+        "venue": venue,
+        "starts_on": starts_on,
+        "ends_on": starts_on + dt.timedelta(days=days - 1),
+        "capacity": capacity,
+        "nominations_open_on": timezone.localdate() - dt.timedelta(days=1),
+        "nominations_close_on": starts_on - dt.timedelta(days=7),
+    }
+    values.update(fields)
+    batch = Batch.objects.create(**values)
+    slots = [(dt.time(10, 0), dt.time(13, 0)), (dt.time(14, 0), dt.time(17, 0))]
+    for day in range(days):
+        for starts_at, ends_at in slots[:sessions_per_day]:
+            Session.objects.create(
+                batch=batch,
+                date=starts_on + dt.timedelta(days=day),
+                starts_at=starts_at,
+                ends_at=ends_at,
+                title=f"Day {day + 1}",
+            )
+    return batch
 
 
 __all__ = ["PASSWORD", "Role"]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("govtrain.accounts.urls")),
     path("", include("govtrain.people.urls")),
     path("", include("govtrain.audit.urls")),
+    path("", include("govtrain.classroom.urls")),
     path("api/", include("govtrain.api.urls")),
     path("admin/", admin.site.urls),
 ]

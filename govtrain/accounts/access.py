@@ -30,7 +30,8 @@ class Perm(enum.StrEnum):
     PEOPLE_IMPORT = "people.import"  # bulk import from the HR export
     ROLES_MANAGE = "roles.manage"
     AUDIT_VIEW = "audit.view"
-    CATALOG_MANAGE = "catalog.manage"  # courses of the user's providers
+    CATALOG_MANAGE = "catalog.manage"  # courses, batches, confirmations of the user's providers
+    NOMINATE = "classroom.nominate"  # nominate and approve staff in scope
     ADMIN_SITE = "admin.site"
 
 
@@ -38,7 +39,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.STATE_ADMIN: frozenset(Perm),
     Role.AUDITOR: frozenset({Perm.PEOPLE_VIEW, Perm.AUDIT_VIEW}),
     Role.HR_INTEGRATION: frozenset({Perm.PEOPLE_VIEW, Perm.PEOPLE_CHANGE, Perm.PEOPLE_IMPORT}),
-    Role.NODAL_OFFICER: frozenset({Perm.PEOPLE_VIEW, Perm.PEOPLE_CHANGE}),
+    Role.NODAL_OFFICER: frozenset({Perm.PEOPLE_VIEW, Perm.PEOPLE_CHANGE, Perm.NOMINATE}),
     Role.COORDINATOR: frozenset({Perm.CATALOG_MANAGE}),
     Role.FACULTY: frozenset(),
     Role.PATHWAY_MANAGER: frozenset(),

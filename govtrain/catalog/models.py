@@ -133,6 +133,10 @@ class Course(TimeStampedModel):
         "self", symmetrical=False, blank=True, related_name="+", verbose_name=_("prerequisites")
     )
     is_published = models.BooleanField(_("published"), default=False)
+    # The completion rule for classroom batches: attend at least this share of the time.
+    completion_attendance_percent = models.PositiveSmallIntegerField(
+        _("attendance needed to complete (%)"), default=80
+    )
 
     class Meta:
         ordering = ["title_en"]
@@ -141,6 +145,10 @@ class Course(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=models.Q(hours__gt=0), name="course_has_hours"),
             models.CheckConstraint(condition=models.Q(fee__gte=0), name="course_fee_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(completion_attendance_percent__range=(1, 100)),
+                name="course_completion_percent_in_range",
+            ),
         ]
 
     def __str__(self) -> str:

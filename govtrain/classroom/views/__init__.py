@@ -1,0 +1,2 @@
+"""Pages for classroom training, one module per area (batches, calendar, nominations,
+attendance, feedback)."""
