@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from govtrain.core.models import BilingualNameMixin, TimeStampedModel
@@ -85,6 +87,18 @@ class Topic(BilingualNameMixin, TimeStampedModel):
 
 # Languages a programme can be taught in (codes as in Django's LANGUAGES).
 COURSE_LANGUAGES = ("ml", "en", "hi", "ta")
+COURSE_LANGUAGE_NAMES = {
+    "ml": _("Malayalam"),
+    "en": _("English"),
+    "hi": _("Hindi"),
+    "ta": _("Tamil"),
+}
+# The catalog lists courses by their Malayalam title for Malayalam readers, falling back
+# to the English title where there is none; an index below serves this order. The index's
+# DDL writes the empty string as a literal, and a query must too: SQLite matches an
+# expression index only to the same expression, and a bound parameter is not the same.
+TITLE_ML_INDEXED = Coalesce(NullIf("title_ml", models.Value("")), "title_en")
+TITLE_ML_ORDER = Coalesce(NullIf("title_ml", RawSQL("''", [])), "title_en")
 
 
 class Course(TimeStampedModel):
@@ -150,6 +164,22 @@ class Course(TimeStampedModel):
                 name="course_completion_percent_in_range",
             ),
         ]
+        # The catalog's page order, in each language, over published courses only (a
+        # partial index: SQLite cannot seek on a leading boolean column). Full-text search
+        # has its own indexes, made per database engine by migration 0005 (search.py).
+        indexes = [
+            models.Index(
+                fields=["title_en", "code"],
+                condition=models.Q(is_published=True),
+                name="course_order_en",
+            ),
+            models.Index(
+                TITLE_ML_INDEXED,
+                models.F("code"),
+                condition=models.Q(is_published=True),
+                name="course_order_ml",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -168,3 +198,19 @@ class Course(TimeStampedModel):
         if get_language() == "ml" and self.title_ml:
             return self.title_ml
         return self.title_en
+
+    @property
+    def other_title(self) -> str:
+        """The title in the other language, when there is one (shown alongside)."""
+        from django.utils.translation import get_language
+
+        other = self.title_en if get_language() == "ml" else self.title_ml
+        return "" if other == self.title else other
+
+    @property
+    def summary(self) -> str:
+        from django.utils.translation import get_language
+
+        if get_language() == "ml" and self.summary_ml:
+            return self.summary_ml
+        return self.summary_en or self.summary_ml
