@@ -17,6 +17,7 @@ from govtrain.people import selectors, services
 from govtrain.people.forms import DirectoryForm, EmployeeForm, ImportForm
 from govtrain.people.models import ImportJob
 from govtrain.people.services import imports
+from govtrain.records.selectors import training_record_for, training_totals_for
 
 PAGE_SIZE = 25
 
@@ -56,6 +57,8 @@ def employee_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_edit": access.can_on_employee(Perm.PEOPLE_CHANGE, employee),
             "history": history,
             "reportees": selectors.reportees_of(employee=employee)[:50],
+            "record": training_record_for(employee=employee),
+            "record_totals": training_totals_for(employee=employee),
         },
     )
 

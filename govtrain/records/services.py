@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from govtrain.accounts.models import User
+from govtrain.audit.services import audit_record
 from govtrain.classroom.models import Batch
 from govtrain.people.models import Employee
 from govtrain.records.models import Enrolment
+from govtrain.records.selectors import PARTICIPATING
 
 
 @transaction.atomic
@@ -26,3 +37,93 @@ def enrolment_withdraw(*, employee: Employee, batch: Batch) -> None:
     Enrolment.objects.filter(
         employee=employee, batch=batch, status=Enrolment.Status.ENROLLED
     ).update(status=Enrolment.Status.WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """What recording a batch's outcomes did: counts of each outcome and of changed rows."""
+
+    completed: int
+    not_completed: int
+    changed: int
+
+
+def _attendance_percent(minutes: int, total_minutes: int) -> Decimal:
+    # Rounded down: the stored figure never shows more attendance than there was (79.96
+    # is 79.9, not a misleading 80.0 next to "not completed").
+    return (Decimal(minutes * 100) / Decimal(total_minutes)).quantize(
+        Decimal("0.1"), rounding=ROUND_DOWN
+    )
+
+
+def _outcome_snapshot(enrolment: Enrolment) -> dict[str, Any]:
+    return {
+        "status": enrolment.status,
+        "completed_on": enrolment.completed_on.isoformat() if enrolment.completed_on else None,
+        "hours_credited": str(Decimal(enrolment.hours_credited).quantize(Decimal("0.1"))),
+        "attendance_percent": (
+            str(enrolment.attendance_percent) if enrolment.attendance_percent is not None else None
+        ),
+    }
+
+
+@transaction.atomic
+def enrolment_outcomes_record(
+    *, batch: Batch, minutes_present: Mapping[int, int], total_minutes: int, by: User
+) -> Outcomes:
+    """Write each participant's outcome of a finished batch from the minutes they attended.
+
+    At or above the course's completion share of `total_minutes` an enrolment is
+    completed on the batch's last day with the course's hours; below it, not completed.
+    Withdrawn enrolments stay as they are. Running it again recomputes (after a
+    correction of attendance); only rows whose outcome changed are written and audited.
+    The caller checks that `by` may close the batch (classroom.services.completion).
+    """
+    if total_minutes <= 0:
+        raise ValidationError(_("The batch has no timetabled minutes to count attendance by."))
+    course = batch.course
+    threshold = course.completion_attendance_percent
+    enrolments = list(
+        Enrolment.objects.select_for_update()
+        .filter(batch=batch, status__in=PARTICIPATING)
+        .select_related("employee")
+        .order_by("pk")
+    )
+    changed: list[Enrolment] = []
+    completed = 0
+    for enrolment in enrolments:
+        before = _outcome_snapshot(enrolment)
+        minutes = minutes_present.get(enrolment.employee_id, 0)
+        # Integer comparison: exactly the threshold completes, with no rounding on the way.
+        if minutes * 100 >= threshold * total_minutes:
+            completed += 1
+            enrolment.status = Enrolment.Status.COMPLETED
+            enrolment.completed_on = batch.ends_on
+            enrolment.hours_credited = course.hours
+        else:
+            enrolment.status = Enrolment.Status.NOT_COMPLETED
+            enrolment.completed_on = None
+            enrolment.hours_credited = Decimal(0)
+        enrolment.attendance_percent = _attendance_percent(minutes, total_minutes)
+        after = _outcome_snapshot(enrolment)
+        if after != before:
+            changed.append(enrolment)
+            keys = [k for k in after if after[k] != before[k]]
+            audit_record(
+                actor=by,
+                action=f"enrolment.{enrolment.status}",
+                target=enrolment,
+                before={k: before[k] for k in keys},
+                after={k: after[k] for k in keys},
+            )
+    now = timezone.now()
+    for enrolment in changed:
+        enrolment.updated_at = now
+    Enrolment.objects.bulk_update(
+        changed,
+        ["status", "completed_on", "hours_credited", "attendance_percent", "updated_at"],
+        batch_size=500,
+    )
+    return Outcomes(
+        completed=completed, not_completed=len(enrolments) - completed, changed=len(changed)
+    )
