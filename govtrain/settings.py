@@ -197,7 +197,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- Authentication and security -----------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "govtrain.accounts.backends.UserWithEmployeeBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -10,6 +10,9 @@ urlpatterns = [
     path("", include("govtrain.people.urls")),
     path("", include("govtrain.audit.urls")),
     path("", include("govtrain.classroom.urls")),
+    path("", include("govtrain.notifications.urls")),
+    path("", include("govtrain.records.urls")),
+    path("", include("govtrain.catalog.urls")),
     path("api/", include("govtrain.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -141,7 +141,11 @@ def _build_access(user: User) -> Access:
     assignments = tuple(
         RoleAssignment.objects.filter(user=user).select_related("office", "provider")
     )
-    employee_id = Employee.objects.filter(user=user).values_list("pk", flat=True).first()
+    try:
+        # Loaded with the user by the authentication backend: no query on a page.
+        employee_id: int | None = user.employee.pk
+    except Employee.DoesNotExist:
+        employee_id = None
     roles = frozenset(a.role for a in assignments)
     perms = frozenset(p for a in assignments for p in ROLE_PERMS.get(a.role, ()))
     everywhere = frozenset(

@@ -3,6 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from govtrain.accounts.access import Perm, access_for
+from govtrain.notifications.selectors import notifications_unread_count
 
 
 def access(request: HttpRequest) -> dict[str, Any]:
@@ -19,5 +20,9 @@ def access(request: HttpRequest) -> dict[str, Any]:
             "audit": a.can(Perm.AUDIT_VIEW),
             "admin": a.can(Perm.ADMIN_SITE) and user.is_staff,
             "profile": a.employee_id,
+            "nominate": a.can(Perm.NOMINATE),
+            "manage_batches": a.can(Perm.CATALOG_MANAGE),
+            # Called by the template only where it shows the count (one indexed query).
+            "unread": lambda: notifications_unread_count(user=user),
         }
     }

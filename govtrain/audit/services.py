@@ -29,3 +29,26 @@ def audit_record(
         after=dict(after) if after is not None else None,
         reason=reason[:500],
     )
+
+
+def audit_record_many(
+    *,
+    actor: User | None,
+    action: str,
+    targets: list[models.Model],
+    after: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> None:
+    """One event per target in a single insert, for bulk decisions (500 nominations)."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor,
+            action=action,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            target_label=str(target)[:200],
+            after=dict(after) if after is not None else None,
+            reason=reason[:500],
+        )
+        for target in targets
+    )

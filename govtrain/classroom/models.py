@@ -304,6 +304,23 @@ class NominationEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.nomination_id} {self.action}"
 
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+
+EVENT_LABELS = {
+    "created": _("Nominated by the department"),
+    "requested": _("Seat requested"),
+    "approved": _("Approved"),
+    "rejected": _("Rejected"),
+    "confirmed": _("Seat confirmed by the institute"),
+    "waitlisted": _("Waitlisted"),
+    "withdrawn": _("Withdrawn"),
+    "promoted": _("Promoted from the waitlist"),
+    "batch_cancelled": _("The batch was cancelled"),
+}
+
 
 class Attendance(TimeStampedModel):
     """Whether a participant attended a session, and for how long."""

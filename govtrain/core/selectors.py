@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
 
 from govtrain.accounts.access import Perm, access_for
 from govtrain.accounts.models import Role, User
 from govtrain.catalog.models import Provider
+from govtrain.classroom.models import Nomination
+from govtrain.classroom.selectors import nominations_awaiting, nominations_of
 from govtrain.organisation.models import Department, District, LocalBody, Office
 from govtrain.people.models import Employee, ImportJob, ServiceClass
 from govtrain.people.selectors import employees_visible_to
@@ -26,6 +29,8 @@ class Dashboard:
     recent_imports: list[ImportJob] = field(default_factory=list)
     recent_events: list[Any] = field(default_factory=list)
     reportees: int = 0
+    upcoming: list[Any] = field(default_factory=list)
+    awaiting: int = 0
 
 
 def dashboard_for(*, user: User) -> Dashboard:
@@ -37,6 +42,12 @@ def dashboard_for(*, user: User) -> Dashboard:
             "designation", "office__department", "office__district", "controlling_officer"
         ).get(pk=access.employee_id)
         board.reportees = Employee.objects.filter(controlling_officer_id=access.employee_id).count()
+        board.upcoming = list(
+            nominations_of(employee_id=access.employee_id).filter(
+                status__in=Nomination.ACTIVE, batch__ends_on__gte=timezone.localdate()
+            )[:10]
+        )
+    board.awaiting = nominations_awaiting(user=user).count()
     board.scopes = [f"{a.get_role_display()}: {a.scope_label}" for a in access.assignments]
     board.providers = list(Provider.objects.filter(pk__in=access.providers))
     if access.can(Perm.PEOPLE_VIEW):

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django_stubs_ext import StrOrPromise
 
 from govtrain.accounts.models import User
 from govtrain.notifications.models import Notification
+
+# Bulk loaders (the demo's year of history) keep the in-app lines but send no e-mail.
+_emails_muted: ContextVar[bool] = ContextVar("emails_muted", default=False)
+
+
+@contextmanager
+def emails_muted() -> Iterator[None]:
+    token = _emails_muted.set(True)
+    try:
+        yield
+    finally:
+        _emails_muted.reset(token)
 
 
 def notify(
     *,
     users: Iterable[User | None],
-    message: str,
+    message: StrOrPromise,
     params: Mapping[str, Any] | None = None,
     url: str = "",
     email: bool = True,
@@ -25,13 +40,29 @@ def notify(
     `message` is a lazily translated string with %(name)s placeholders, so that it is
     rendered once per recipient language.
     """
+    unique = {u.pk: u for u in users if u is not None}.values()
+    return notify_each(
+        message=message, items=[(user, params or {}, url) for user in unique], email=email
+    )
+
+
+def notify_each(
+    *,
+    message: StrOrPromise,
+    items: Iterable[tuple[User | None, Mapping[str, Any], str]],
+    email: bool = True,
+) -> list[Notification]:
+    """One message to many people, each with their own values and link: one insert and
+    one e-mail job whatever their number (a nodal officer nominates 500 at once)."""
     notifications = []
-    for user in {u.pk: u for u in users if u is not None}.values():
+    for user, params, url in items:
+        if user is None:
+            continue
         with translation.override(user.language or "en"):
-            text = str(message) % {k: str(v) for k, v in (params or {}).items()}
+            text = str(message) % {k: str(v) for k, v in params.items()}
         notifications.append(Notification(user=user, message=text[:500], url=url))
     created = Notification.objects.bulk_create(notifications)
-    if email and created:
+    if email and created and not _emails_muted.get():
         from govtrain.notifications.tasks import send_notification_emails
 
         # SQLite and PostgreSQL both return the new keys from bulk_create.

@@ -1,7 +1,17 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from govtrain.api.v1 import accounts, audit, organisation, people
+from govtrain.api.v1 import (
+    accounts,
+    attendance,
+    audit,
+    catalog,
+    classroom,
+    nominations,
+    organisation,
+    people,
+    records,
+)
 
 router = DefaultRouter()
 router.register("districts", organisation.DistrictViewSet, basename="district")
@@ -15,8 +25,27 @@ router.register("employees", people.EmployeeViewSet, basename="employee")
 router.register("imports", people.ImportJobViewSet, basename="import")
 router.register("role-assignments", accounts.RoleAssignmentViewSet, basename="role-assignment")
 router.register("audit-events", audit.AuditEventViewSet, basename="audit-event")
+router.register("nominations", nominations.NominationViewSet, basename="nomination")
+router.register("batches", classroom.BatchViewSet, basename="batch")
+router.register("courses", catalog.CourseViewSet, basename="course")
 
 urlpatterns = [
     path("me/", accounts.me, name="me"),
     path("", include(router.urls)),
+]
+
+# Attendance, feedback and the training record (issue #3).
+urlpatterns += [
+    path("sessions/<int:pk>/attendance/", attendance.session_attendance, name="session-attendance"),
+    path("batches/<str:code>/feedback/", attendance.batch_feedback, name="batch-feedback"),
+    path(
+        "batches/<str:code>/feedback/summary/",
+        attendance.batch_feedback_summary,
+        name="batch-feedback-summary",
+    ),
+    path(
+        "employees/<str:pen>/training-record/",
+        records.training_record,
+        name="employee-training-record",
+    ),
 ]

@@ -1,0 +1,193 @@
+"""Nominations over the API: the same services and the same visibility as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from govtrain.accounts.access import Perm, access_for
+from govtrain.accounts.models import User
+from govtrain.api.v1.permissions import caller
+from govtrain.classroom import selectors
+from govtrain.classroom.models import Batch, Nomination, NominationEvent
+from govtrain.classroom.services import nominations as services
+from govtrain.people.models import Employee
+
+
+class NominationEventSerializer(serializers.ModelSerializer):
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = NominationEvent
+        fields = ["action", "actor", "from_status", "to_status", "reason", "at"]
+
+
+class NominationSerializer(serializers.ModelSerializer):
+    batch: serializers.SlugRelatedField[Batch] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    course = serializers.CharField(source="batch.course.code", read_only=True)
+    employee: serializers.SlugRelatedField[Employee] = serializers.SlugRelatedField(
+        slug_field="pen", read_only=True
+    )
+    events = NominationEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "id",
+            "batch",
+            "course",
+            "employee",
+            "status",
+            "step",
+            "steps",
+            "source",
+            "created_at",
+            "updated_at",
+            "events",
+        ]
+
+
+class NominateSerializer(serializers.Serializer[Any]):
+    batch = serializers.SlugRelatedField(slug_field="code", queryset=Batch.objects.all())
+    pens = serializers.ListField(child=serializers.CharField(max_length=10), max_length=2000)
+    reason = serializers.CharField(max_length=500, required=False, default="")
+    skip_ineligible = serializers.BooleanField(required=False, default=False)
+
+
+class RequestSerializer(serializers.Serializer[Any]):
+    batch = serializers.SlugRelatedField(slug_field="code", queryset=Batch.objects.all())
+
+
+class DecisionSerializer(serializers.Serializer[Any]):
+    action = serializers.ChoiceField(
+        choices=["approve", "reject", "confirm", "waitlist", "withdraw"]
+    )
+    reason = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
+class NominationFilter(filters.FilterSet):
+    batch = filters.CharFilter(field_name="batch__code")
+    course = filters.CharFilter(field_name="batch__course__code")
+    employee = filters.CharFilter(field_name="employee__pen")
+    status = filters.ChoiceFilter(choices=Nomination.Status.choices)
+    awaiting_me = filters.BooleanFilter(method="noop", label="Only those waiting for my decision")
+
+    class Meta:
+        model = Nomination
+        fields = ["batch", "course", "employee", "status", "awaiting_me"]
+
+    def noop(self, queryset: QuerySet[Nomination], name: str, value: bool) -> QuerySet[Nomination]:
+        return queryset  # applied in get_queryset, which knows the user
+
+
+def _drf(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+
+class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Nominations the caller may see: their own, their staff's, their institute's."""
+
+    serializer_class = NominationSerializer
+    filterset_class = NominationFilter
+
+    def get_queryset(self) -> QuerySet[Nomination]:
+        user = caller(self.request)
+        if self.request.query_params.get("awaiting_me") in ("true", "True", "1"):
+            nominations = selectors.nominations_awaiting(user=user)
+        else:
+            nominations = selectors.nominations_visible_to(user=user)
+        return nominations.prefetch_related("events__actor")
+
+    @extend_schema(request=NominateSerializer, responses={201: NominationSerializer(many=True)})
+    def create(self, request: Request) -> Response:
+        """A nodal officer nominates staff by PEN; all or nothing unless skip_ineligible."""
+        user = caller(request)
+        if not access_for(user).can(Perm.NOMINATE):
+            raise PermissionDenied
+        data = NominateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pens = data.validated_data["pens"]
+        employees = list(Employee.objects.select_related("office").filter(pen__in=pens))
+        unknown = sorted(set(pens) - {e.pen for e in employees})
+        if unknown:
+            raise ValidationError({"pens": [f"Unknown PEN: {pen}" for pen in unknown]})
+        try:
+            result = services.nominations_create(
+                batch=data.validated_data["batch"],
+                employees=employees,
+                by=user,
+                reason=data.validated_data["reason"],
+                skip_ineligible=data.validated_data["skip_ineligible"],
+            )
+        except services.NominationRefused as e:
+            raise ValidationError(
+                {"refused": {employee.pen: reasons for employee, reasons in e.refusals.items()}}
+            ) from e
+        except DjangoPermissionDenied as e:
+            raise PermissionDenied(str(e)) from e
+        body = {
+            "created": NominationSerializer(result.created, many=True).data,
+            "refused": {employee.pen: reasons for employee, reasons in result.refused.items()},
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RequestSerializer, responses={201: NominationSerializer})
+    @action(detail=False, methods=["post"], url_path="request")
+    def ask(self, request: Request) -> Response:
+        """The caller asks for a seat in a batch for themselves."""
+        user = caller(request)
+        data = RequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        employee_id = access_for(user).employee_id
+        if employee_id is None:
+            raise PermissionDenied
+        try:
+            nomination = services.nomination_request(
+                batch=data.validated_data["batch"],
+                employee=Employee.objects.get(pk=employee_id),
+                by=user,
+            )
+        except DjangoValidationError as e:
+            raise _drf(e) from e
+        return Response(NominationSerializer(nomination).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DecisionSerializer, responses={200: NominationSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str) -> Response:
+        """Approve, reject (with a reason), confirm, waitlist or withdraw."""
+        nomination = self.get_object()
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = caller(request)
+        verb = data.validated_data["action"]
+        reason = data.validated_data["reason"]
+        try:
+            if verb == "reject":
+                services.nomination_reject(nomination=nomination, by=user, reason=reason)
+            else:
+                decide = {
+                    "approve": services.nomination_approve,
+                    "confirm": services.nomination_confirm,
+                    "waitlist": services.nomination_waitlist,
+                    "withdraw": services.nomination_withdraw,
+                }[verb]
+                decide(nomination=nomination, by=user, reason=reason)
+        except DjangoPermissionDenied as e:
+            raise PermissionDenied from e
+        except DjangoValidationError as e:
+            raise _drf(e) from e
+        return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data)
