@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from govtrain.demo.accounts import DEMO_PASSWORD, create_demo_logins
 from govtrain.demo.generate import build_offices, build_reference_data, write_employees_csv
+from govtrain.demo.training import build_training_year
 from govtrain.people.models import ImportJob
 from govtrain.people.services.imports import import_run
 
@@ -53,6 +54,13 @@ class Command(BaseCommand):
             for e in job.errors_preview[:10]:
                 self.stderr.write(str(e))
         logins, token = create_demo_logins()
+        self.stdout.write("Scheduling a year of classroom programmes…")
+        year = build_training_year()
+        self.stdout.write(
+            f"Training: {year.batches} batches, {year.nominations} nominations, "
+            f"{year.marks} attendance marks, {year.feedback} feedback forms, "
+            f"{year.completions} completions."
+        )
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD}):"))
         for login in logins:
             self.stdout.write(f"  {login.role:16} {login.username:10} {login.who} — {login.scope}")
