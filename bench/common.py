@@ -43,7 +43,14 @@ class Record:
         cls, name: str, database: str, value: float, unit: str, baseline: float, rows: int
     ) -> Record:
         ratio = round(value / baseline, 2) if baseline else None
-        return cls(name, database, round(value, 2), unit, round(baseline, 2), ratio, rows)
+        return cls(name, database, _round(value), unit, _round(baseline), ratio, rows)
+
+
+def _round(x: float) -> float:
+    """To 0.01, or to three significant digits below 1 (0.0282 s, not 0.03 s)."""
+    if abs(x) >= 1 or x == 0:
+        return round(x, 2)
+    return float(f"{x:.3g}")
 
 
 def say(message: str) -> None:
@@ -129,6 +136,18 @@ class Database:
         for name in ("REDIS_URL", "CELERY_BROKER_URL", "DEBUG", "DB_CONN_MAX_AGE"):
             env.pop(name, None)
         return env
+
+    def exists(self) -> bool:
+        """Is there a bench database from an earlier run?"""
+        if self.name == "sqlite":
+            return (self.var_dir / "govtrain.sqlite3").exists()
+        done = subprocess.run(  # noqa: S603 - fixed argv
+            ["psql", self.url, "-Atq", "-c", "SELECT 1"],  # noqa: S607 - psql from PATH
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        return done.returncode == 0
 
     def recreate(self) -> None:
         if self.var_dir.exists():

@@ -11,6 +11,11 @@ one JSON object on stdout.
   as one), except those on people_importjob (the job's own bookkeeping row).
 - `admin`: a state administrator to log in as, with the password in BENCH_ADMIN_PASSWORD;
   the department ids the directory queries filter on.
+- `catalog [--courses N]`: fill the catalog up to N courses with their batches
+  (bench/catalog_data.py); nothing when it holds that many already.
+- `learner`: a clerk with no role to log in as, with the password in
+  BENCH_LEARNER_PASSWORD; the catalog's filter codes and the codes of courses with
+  upcoming batches, for the catalog's queries and course pages.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ TABLE = re.compile(r'(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?
 COPY_TABLE = re.compile(r'COPY\s+"?(\w+)"?', re.I)
 BOOKKEEPING = "people_importjob"
 ADMIN_USERNAME = "bench-admin"
+COURSE_PAGES = 50  # courses whose pages the throughput figure cycles through
 
 
 def _setup() -> None:
@@ -183,6 +189,67 @@ def admin() -> dict[str, Any]:
     }
 
 
+def catalog(courses: int) -> dict[str, Any]:
+    _setup()
+    import time
+
+    from bench.catalog_data import generate
+
+    start = time.perf_counter()
+    result = generate(courses=courses)
+    return {**result, "seconds": round(time.perf_counter() - start, 2)}
+
+
+def learner() -> dict[str, Any]:
+    """A clerk in service with a login and no role: what most readers of the catalog are."""
+    _setup()
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from govtrain.accounts.models import RoleAssignment
+    from govtrain.catalog.models import Centre, Course, Provider, Topic
+    from govtrain.classroom.models import Batch
+    from govtrain.people.models import Employee
+
+    with_roles = RoleAssignment.objects.values("user_id")
+    employee = (
+        Employee.objects.filter(
+            status=Employee.Status.ACTIVE, designation__code="CLK", user__isnull=False
+        )
+        .exclude(user_id__in=with_roles)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if employee is None or employee.user is None:
+        raise SystemExit("no clerk with a login: import the employees first")
+    user = employee.user
+    user.set_password(os.environ["BENCH_LEARNER_PASSWORD"])
+    user.is_active = True
+    user.save()
+    today = timezone.localdate()
+    upcoming = Q(batches__status=Batch.Status.SCHEDULED, batches__starts_on__gte=today)
+    courses = list(
+        Course.objects.filter(is_published=True)
+        .annotate(n=Count("batches", filter=upcoming))
+        .filter(n__gte=2)
+        .order_by("-n", "code")
+        .values_list("code", flat=True)[:COURSE_PAGES]
+    )
+    return {
+        "username": user.username,
+        "employee": employee.pen,
+        "course_pages": courses,
+        "topics": sorted(Topic.objects.values_list("code", flat=True)),
+        "providers": sorted(Provider.objects.values_list("code", flat=True)),
+        "centres": sorted(Centre.objects.values_list("code", flat=True)),
+        "courses": Course.objects.count(),
+        "published": Course.objects.filter(is_published=True).count(),
+        "employees": Employee.objects.count(),
+        "today": today.isoformat(),
+    }
+
+
 def main(argv: list[str]) -> None:
     step = argv[0] if argv else ""
     if step == "prepare":
@@ -196,10 +263,15 @@ def main(argv: list[str]) -> None:
         result = reimport(argv[1])
     elif step == "admin":
         result = admin()
+    elif step == "catalog":
+        courses = int(argv[argv.index("--courses") + 1]) if "--courses" in argv else 5000
+        result = catalog(courses)
+    elif step == "learner":
+        result = learner()
     else:
         raise SystemExit(
             "usage: python -m bench.django_steps prepare [--csv FILE --rows N] | setup-only"
-            " | reimport FILE | admin"
+            " | reimport FILE | admin | catalog [--courses N] | learner"
         )
     sys.stdout.write(json.dumps(result) + "\n")
 

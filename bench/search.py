@@ -256,7 +256,8 @@ def measure_search(
     )
     env.pop("BENCH_ADMIN_PASSWORD")
     employees = int(admin["employees"])
-    urls = directory_queries(queries, rows, admin["departments"])
+    # PENs run from FIRST_PEN for as many employees as were imported (--reuse-database).
+    urls = directory_queries(queries, employees, admin["departments"])
 
     port = free_port()
     log = logs / "server.log"
