@@ -29,6 +29,8 @@ ACTION_LABELS = {
     "enrolment.not_completed": _("Not completed"),
     "enrolment.enrolled": _("Enrolled"),
     "enrolment.withdrawn": _("Enrolment withdrawn"),
+    "approval_policy.set": _("Approval chain set"),
+    "approval_policy.removed": _("Approval chain removed"),
     "nomination.created": _("Nominated"),
     "nomination.requested": _("Seat requested"),
     "nomination.approved": _("Nomination approved"),

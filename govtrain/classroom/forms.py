@@ -569,3 +569,30 @@ class FeedbackQuestionForm(forms.ModelForm[FeedbackQuestion]):
 FeedbackQuestionFormSet = forms.modelformset_factory(
     FeedbackQuestion, form=FeedbackQuestionForm, extra=2, can_delete=True
 )
+
+
+# --- Approval policies ---------------------------------------------------------------
+
+
+class ApprovalPolicyForm(forms.Form):
+    """Which approvals a nomination needs before the institute decides."""
+
+    course = forms.CharField(
+        label=_("Course code"),
+        required=False,
+        max_length=30,
+        help_text=_("Empty: the chain for every course of the institute."),
+    )
+    controlling_officer = forms.BooleanField(
+        label=_("The employee's controlling officer approves"), required=False
+    )
+    department = forms.BooleanField(
+        label=_("The head of department (nodal officer) approves"), required=False
+    )
+    lead_days = forms.IntegerField(
+        label=_("Nominations close this many days before the start"), min_value=0, max_value=90
+    )
+
+    def steps(self) -> list[str]:
+        chosen = [s for s in ("controlling_officer", "department") if self.cleaned_data.get(s)]
+        return [*chosen, "institute"]

@@ -47,6 +47,14 @@ class Policy:
     lead_days: int
 
 
+def policy_for_provider(*, provider_id: int) -> Policy:
+    """The provider's own chain, else the default one."""
+    policy = ApprovalPolicy.objects.filter(provider_id=provider_id).first()
+    if policy is None:
+        return Policy(steps=tuple(DEFAULT_CHAIN), lead_days=DEFAULT_LEAD_DAYS)
+    return Policy(steps=tuple(policy.steps), lead_days=policy.lead_days)
+
+
 def policy_for(course: Course) -> Policy:
     """The course's approval policy, else its provider's, else the default chain."""
     policies = {

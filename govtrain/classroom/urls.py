@@ -1,6 +1,13 @@
 from django.urls import URLPattern, path
 
-from govtrain.classroom.views import attendance, batches, calendar, feedback, nominations
+from govtrain.classroom.views import (
+    attendance,
+    batches,
+    calendar,
+    feedback,
+    nominations,
+    policies,
+)
 
 app_name = "classroom"
 
@@ -44,4 +51,9 @@ urlpatterns += [
     path("calendar/subscribe/", calendar.calendar_subscribe, name="calendar-subscribe"),
     path("calendar/centres/<slug:code>.ics", calendar.centre_ical, name="centre-ical"),
     path("calendar/feeds/<str:token>.ics", calendar.my_ical, name="my-ical"),
+]
+
+# Approval chains (issue #3).
+urlpatterns += [
+    path("providers/<slug:code>/approval/", policies.approval_policy, name="approval-policy"),
 ]
