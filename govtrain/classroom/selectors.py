@@ -181,7 +181,11 @@ class BatchFill:
 def department_fill(*, user: User) -> list[BatchFill]:
     """For a nodal officer: each batch their staff are nominated to, with how many of
     their staff are nominated, confirmed and waitlisted, and the batch's overall fill."""
-    visible = nominations_visible_to(user=user).filter(status__in=Nomination.ACTIVE)
+    from django.utils import timezone
+
+    visible = nominations_visible_to(user=user).filter(
+        status__in=Nomination.ACTIVE, batch__ends_on__gte=timezone.localdate()
+    )
     rows = (
         visible.values("batch_id")
         .annotate(

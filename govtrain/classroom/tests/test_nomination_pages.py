@@ -37,6 +37,8 @@ def test_learner_asks_for_a_seat_and_sees_it_waiting(client, clerk_a, batch) -> 
     page = client.get(response.url).content.decode()
     assert "Awaiting approval" in page
     assert "Controlling officer" in page
+    mine = client.get(reverse("classroom:nomination-list")).content.decode()
+    assert response.url in mine
 
 
 def test_refused_request_says_why_on_the_course_page(client, learner_a) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +25,7 @@ from govtrain.people.models import Employee
 from govtrain.people.selectors import DirectoryFilters, employees_search
 
 PICK_LIMIT = 50
+STAFF_PAGE = 30
 
 
 def _open_batch(pk: int) -> Batch:
@@ -168,11 +170,12 @@ def nomination_list(request: AuthedRequest) -> HttpResponse:
     """What waits for the user's decision, their own nominations, and their staff's."""
     access = access_for(request.user)
     awaiting = [_row(request, n) for n in selectors.nominations_awaiting(user=request.user)[:200]]
-    mine = (
-        list(selectors.nominations_of(employee_id=access.employee_id)) if access.employee_id else []
-    )
+    mine = []
+    if access.employee_id:
+        mine = [{"n": n} for n in selectors.nominations_of(employee_id=access.employee_id)]
     staff: list[dict[str, object]] = []
     fill = []
+    page = None
     if access.can(Perm.NOMINATE):
         status = request.GET.get("status", "")
         staff_qs = selectors.nominations_visible_to(user=request.user)
@@ -183,7 +186,10 @@ def nomination_list(request: AuthedRequest) -> HttpResponse:
             staff_qs = staff_qs.filter(status=status)
         if access.employee_id:
             staff_qs = staff_qs.exclude(employee_id=access.employee_id)
-        staff = [{"n": n} for n in staff_qs[:200]]
+        page = Paginator(
+            staff_qs.filter(batch__ends_on__gte=timezone.localdate()), STAFF_PAGE
+        ).get_page(request.GET.get("page"))
+        staff = [{"n": n} for n in page]
         fill = selectors.department_fill(user=request.user)
     return render(
         request,
@@ -196,6 +202,7 @@ def nomination_list(request: AuthedRequest) -> HttpResponse:
             "statuses": Nomination.Status.choices,
             "status": request.GET.get("status", ""),
             "can_nominate": access.can(Perm.NOMINATE),
+            "page": page,
         },
     )
 
