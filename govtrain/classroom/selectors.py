@@ -9,7 +9,19 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -250,10 +262,42 @@ def _with_fill(batches: QuerySet[Batch]) -> QuerySet[Batch]:
     def count(*statuses: str) -> Count:
         return Count("nominations", filter=Q(nominations__status__in=statuses))
 
+    # Attendance and feedback as correlated subqueries: joining them would multiply rows.
+    present = (
+        Attendance.objects.filter(session__batch=OuterRef("pk"))
+        .values("session__batch")
+        .annotate(
+            share=Avg(
+                Case(
+                    When(status__in=["absent", "excused"], then=Value(0.0)),
+                    default=Value(1.0),
+                    output_field=FloatField(),
+                )
+            )
+        )
+        .values("share")
+    )
+    rating = (
+        FeedbackAnswer.objects.filter(
+            response__batch=OuterRef("pk"), question__kind="course_rating"
+        )
+        .values("response__batch")
+        .annotate(avg=Avg("rating"))
+        .values("avg")
+    )
+    responses = (
+        FeedbackResponse.objects.filter(batch=OuterRef("pk"))
+        .values("batch")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return batches.annotate(
         n_confirmed=count(S.CONFIRMED),
         n_pending=count(S.REQUESTED, S.APPROVED),
         n_waitlisted=count(S.WAITLISTED),
+        attendance_share=Subquery(present),
+        course_rating=Subquery(rating),
+        n_feedback=Subquery(responses),
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +15,9 @@ from govtrain import testing as t
 from govtrain.accounts.models import Role
 from govtrain.audit.models import AuditEvent
 from govtrain.classroom.models import Batch, Nomination
+from govtrain.classroom.services import attendance, feedback
 from govtrain.people.models import Employee
+from govtrain.records.services import enrolment_open
 
 pytestmark = pytest.mark.django_db
 START = timezone.localdate() + dt.timedelta(days=40)
@@ -236,3 +239,27 @@ def test_coordinator_cancels_a_batch_from_its_page(client, coordinator, batch) -
     page = response.content.decode()
     assert "was cancelled" in page
     assert "Edit batch and timetable" not in page
+
+
+def test_coordinators_batch_list_shows_attendance_and_feedback(
+    client, coordinator, office_a
+) -> None:
+    batch = t.make_batch(code="RTI-PAST", days=1, sessions_per_day=1)
+    people = [t.make_employee(office_a, name=f"P{i}") for i in range(4)]
+    for person in people:
+        enrolment_open(employee=person, batch=batch)
+    session = batch.sessions.get()
+    day = dt.datetime.combine(session.date, dt.time(18), tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(day):
+        marks = {p.pk: ("present", None) for p in people}
+        marks[people[3].pk] = ("absent", None)
+        attendance.attendance_mark(session=session, marks=marks, by=coordinator.user)
+        form = feedback.feedback_form_for(batch=batch)
+        rating = form.questions.get(kind="course_rating")
+        feedback.feedback_submit(batch=batch, employee=people[0], answers={(rating.pk, None): 4})
+    client.force_login(coordinator.user)
+
+    page = client.get(reverse("classroom:batch-list")).content.decode()
+
+    assert "75%" in page
+    assert "4.0/5" in page
