@@ -4,9 +4,11 @@ Department A (Revenue) and Department B (Health), each with an office in
 Thiruvananthapuram; `officer_a` looks after A, `officer_b` after B and sees nothing of A.
 """
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from govtrain import testing as t
 from govtrain.accounts.models import Role, User
@@ -24,6 +26,14 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
         },
     }
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Cached pages (the catalog's) must not outlive the test data they were made from."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -84,9 +84,14 @@ PG_DDL = (
         to_tsvector('simple', code || ' ' || title_en || ' ' || title_ml)
     )""",
 )
-PG_MATCH_TITLE = """SELECT id FROM catalog_course
-    WHERE to_tsvector('simple', code || ' ' || title_en || ' ' || title_ml)
-          @@ to_tsquery('simple', %s)"""
+# A MATERIALIZED CTE, planned as a query of its own: as a bare `id IN (SELECT ...)` the
+# planner hashed a sequential scan that recomputed to_tsvector for every course (120 ms of
+# a 122 ms search for "team"), where the index answers in 2-4 ms.
+PG_MATCH_TITLE = """WITH title_match AS MATERIALIZED (
+        SELECT id FROM catalog_course
+         WHERE to_tsvector('simple', code || ' ' || title_en || ' ' || title_ml)
+               @@ to_tsquery('simple', %s)
+    ) SELECT id FROM title_match"""
 SQLITE_MATCH = "SELECT rowid FROM catalog_course_fts WHERE catalog_course_fts MATCH %s"
 
 

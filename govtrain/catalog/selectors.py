@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
@@ -32,6 +34,21 @@ from govtrain.catalog import search
 from govtrain.catalog.models import TITLE_ML_ORDER, Centre, Course
 from govtrain.classroom.models import Batch, Nomination
 from govtrain.people.models import Employee, ServiceClass
+
+# The catalog's pages are cached by the views under this version, which
+# `services.catalog_changed` replaces whenever a course, a batch or a nomination changes.
+CATALOG_VERSION_KEY = "catalog:version"
+
+
+def catalog_version() -> str:
+    """A token that changes with every write the catalog's pages show (cache keys)."""
+    version = cache.get(CATALOG_VERSION_KEY)
+    if version is None:
+        # First request, or the cache lost it: a new token leaves nothing stale behind.
+        version = uuid.uuid4().hex[:16]
+        cache.add(CATALOG_VERSION_KEY, version, timeout=None)
+        version = cache.get(CATALOG_VERSION_KEY, version)
+    return str(version)
 
 
 def centres_all() -> QuerySet[Centre]:
@@ -230,6 +247,11 @@ def _visible_q(user: User | AnonymousUser) -> Q:
     if access.can(Perm.CATALOG_MANAGE):
         return Q(is_published=True) | Q(provider_id__in=access.providers)
     return Q(is_published=True)
+
+
+def course_get(*, code: str) -> Course | None:
+    """One course by code, published or not, for whoever may see it (`_visible_q`)."""
+    return Course.objects.select_related("provider", "topic").filter(code=code).first()
 
 
 def course_get_for(*, user: User | AnonymousUser, code: str) -> Course:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,8 +14,25 @@ from govtrain.accounts.access import Perm, access_for
 from govtrain.accounts.models import User
 from govtrain.audit.services import audit_record
 from govtrain.catalog.models import Course
+from govtrain.catalog.selectors import CATALOG_VERSION_KEY
 
 TARGETS = ("target_service_classes", "target_cadres", "target_designations", "prerequisites")
+
+
+def catalog_changed() -> None:
+    """Make the catalog's cached pages stale: call it from every service that changes a
+    course, a batch or a nomination (what the catalog and the course pages show).
+
+    The version changes now, so that the writer's own next page is fresh even inside its
+    transaction, and again after the commit: a page rendered meanwhile from the data
+    before the commit may have been cached under the first new version.
+    """
+
+    def bump() -> None:
+        cache.set(CATALOG_VERSION_KEY, uuid.uuid4().hex[:16], timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def _check_manages(*, by: User, provider_id: int) -> None:
@@ -51,6 +70,7 @@ def course_create(*, by: User, **fields: Any) -> Course:
     course.save()
     _set_targets(course, targets)
     audit_record(actor=by, action="course.created", target=course, after=_snapshot(course))
+    catalog_changed()
     return course
 
 
@@ -68,6 +88,7 @@ def course_update(*, course: Course, by: User, **changes: Any) -> Course:
     course.save()
     _set_targets(course, targets)
     after = _snapshot(course)
+    catalog_changed()
     changed = {k for k in after if after[k] != before[k]}
     if changed or targets:
         audit_record(

@@ -25,6 +25,7 @@ from govtrain.accounts.access import Perm, access_for
 from govtrain.accounts.models import User
 from govtrain.audit.services import audit_record
 from govtrain.catalog.models import Centre, Course, Venue
+from govtrain.catalog.services import catalog_changed
 from govtrain.classroom.models import (
     Attendance,
     Batch,
@@ -527,6 +528,7 @@ def batch_create(
     _write_timetable(batch, slots)
     _write_quotas(batch, quotas)
     audit_record(actor=by, action="batch.created", target=batch, after=_snapshot(batch))
+    catalog_changed()  # the catalog's next batch, the course page's batches
     return batch
 
 
@@ -597,6 +599,7 @@ def _change(
     if quotas is not None:
         _write_quotas(batch, rows)
     _audit_change(batch=batch, by=by, action=action, before=before, reason=reason)
+    catalog_changed()  # the catalog's next batch, the course page's batches
     return batch
 
 
@@ -631,6 +634,7 @@ def batch_cancel(*, batch: Batch, by: User, reason: str) -> Batch:
     _check_scheduled(batch)
     batch.status = Batch.Status.CANCELLED
     batch.save(update_fields=["status", "updated_at"])
+    catalog_changed()  # the catalog's next batch, the course page's batches
     active = list(
         Nomination.objects.filter(batch=batch, status__in=Nomination.ACTIVE).select_related(
             "employee__user"

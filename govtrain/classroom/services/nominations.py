@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from govtrain.accounts.access import Perm, access_for
 from govtrain.accounts.models import Role, User
 from govtrain.audit.services import audit_record, audit_record_many
+from govtrain.catalog.services import catalog_changed
 from govtrain.classroom.models import Batch, Nomination, NominationEvent, Step
 from govtrain.classroom.selectors import policy_for
 from govtrain.classroom.services.eligibility import eligibility_check
@@ -142,6 +143,7 @@ def _record(
         after={"status": nomination.status, "step": nomination.step},
         reason=reason,
     )
+    catalog_changed()  # seats left on the course page
 
 
 def _url(nomination: Nomination) -> str:
@@ -222,6 +224,7 @@ def nominations_create(
         reason=reason,
     )
     if nominations:
+        catalog_changed()  # seats left on the course page
         _notify_created(batch, nominations)
     return BulkResult(created=nominations, refused=refused)
 
