@@ -282,6 +282,7 @@ LANGUAGES = [("en", _("English")), ("ml", _("Malayalam"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Kolkata"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["govtrain.formats"]  # day-month-year dates in both languages
 USE_TZ = True
 
 # --- Files -----------------------------------------------------------------------------

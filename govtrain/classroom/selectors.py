@@ -768,3 +768,21 @@ def batches_awaiting_feedback(*, user: User | AnonymousUser) -> QuerySet[Batch]:
         .filter(Q(last_day__lte=today) | Q(last_day__isnull=True, ends_on__lte=today))
         .order_by("-ends_on", "code")
     )
+
+
+def batches_taught_by(*, employee_id: int, limit: int = 10) -> QuerySet[Batch]:
+    """Batches the employee teaches (as the batch's faculty or in one of its sessions),
+    from a month back: for faculty to reach their attendance sheets."""
+    since = timezone.localdate() - dt.timedelta(days=30)
+    taught = Q(faculty__id=employee_id) | Q(sessions__faculty_id=employee_id)
+    ids = (
+        Batch.objects.filter(taught, ends_on__gte=since)
+        .exclude(status=Batch.Status.CANCELLED)
+        .values("pk")
+        .distinct()
+    )
+    return (
+        Batch.objects.filter(pk__in=ids)
+        .select_related("course", "centre")
+        .order_by("starts_on", "code")[:limit]
+    )

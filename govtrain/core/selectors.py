@@ -12,7 +12,7 @@ from govtrain.accounts.access import Perm, access_for
 from govtrain.accounts.models import Role, User
 from govtrain.catalog.models import Provider
 from govtrain.classroom.models import Nomination
-from govtrain.classroom.selectors import nominations_awaiting, nominations_of
+from govtrain.classroom.selectors import batches_taught_by, nominations_awaiting, nominations_of
 from govtrain.organisation.models import Department, District, LocalBody, Office
 from govtrain.people.models import Employee, ImportJob, ServiceClass
 from govtrain.people.selectors import employees_visible_to
@@ -30,6 +30,7 @@ class Dashboard:
     recent_events: list[Any] = field(default_factory=list)
     reportees: int = 0
     upcoming: list[Any] = field(default_factory=list)
+    teaching: list[Any] = field(default_factory=list)
     awaiting: int = 0
 
 
@@ -47,6 +48,7 @@ def dashboard_for(*, user: User) -> Dashboard:
                 status__in=Nomination.ACTIVE, batch__ends_on__gte=timezone.localdate()
             )[:10]
         )
+        board.teaching = list(batches_taught_by(employee_id=access.employee_id))
     board.awaiting = nominations_awaiting(user=user).count()
     board.scopes = [f"{a.get_role_display()}: {a.scope_label}" for a in access.assignments]
     board.providers = list(Provider.objects.filter(pk__in=access.providers))

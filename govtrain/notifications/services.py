@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -9,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django_stubs_ext import StrOrPromise
 
 from govtrain.accounts.models import User
@@ -25,6 +27,13 @@ def emails_muted() -> Iterator[None]:
         yield
     finally:
         _emails_muted.reset(token)
+
+
+def _shown(value: Any) -> str:
+    """A value as the reader's language writes it (dates: 8 Mar 2027, not 2027-03-08)."""
+    if isinstance(value, dt.date):
+        return date_format(value)
+    return str(value)
 
 
 def notify(
@@ -59,7 +68,7 @@ def notify_each(
         if user is None:
             continue
         with translation.override(user.language or "en"):
-            text = str(message) % {k: str(v) for k, v in params.items()}
+            text = str(message) % {k: _shown(v) for k, v in params.items()}
         notifications.append(Notification(user=user, message=text[:500], url=url))
     created = Notification.objects.bulk_create(notifications)
     if email and created and not _emails_muted.get():

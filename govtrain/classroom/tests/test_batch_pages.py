@@ -263,3 +263,16 @@ def test_coordinators_batch_list_shows_attendance_and_feedback(
 
     assert "75%" in page
     assert "4.0/5" in page
+
+
+def test_faculty_find_their_batches_attendance_sheets_on_the_home_page(client, office_a) -> None:
+    teacher = t.make_employee(office_a, name="Dr. Suma")
+    batch = t.make_batch(code="RTI-TEACH")
+    batch.faculty.set([teacher])
+    t.make_batch(t.make_course("IMG-OTHER"), code="OTHER-01", venue=t.make_venue(code="SC2"))
+    client.force_login(teacher.user)
+
+    page = client.get(reverse("core:home")).content.decode()
+
+    assert reverse("classroom:attendance-sheet", args=[batch.pk]) in page
+    assert "OTHER-01" not in page
