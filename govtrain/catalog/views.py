@@ -32,7 +32,7 @@ from govtrain.catalog import selectors
 from govtrain.catalog.forms import CatalogForm
 from govtrain.catalog.models import Course
 from govtrain.classroom.models import Batch
-from govtrain.classroom.selectors import batch_actions_for
+from govtrain.classroom.selectors import batch_actions_for, policy_for
 from govtrain.core.http import AuthedRequest
 
 PAGE_SIZE = 20
@@ -117,6 +117,7 @@ class CoursePage:
     course: Course  # published or not: the view decides who may see it
     batches: list[Batch]  # upcoming, with seats_left
     body: str  # the page's content, with a marker for each batch's actions
+    lead_days: int  # nominations close this many days before a batch starts
 
 
 def _course_page(code: str) -> CoursePage | None:
@@ -149,6 +150,7 @@ def _course_page(code: str) -> CoursePage | None:
         course=course,
         batches=batches,
         body=render_to_string("catalog/_course_body.html", context),
+        lead_days=policy_for(course).lead_days,
     )
     cache.set(key, page, settings.CATALOG_CACHE_SECONDS)
     return page
@@ -169,7 +171,9 @@ def course_detail(request: AuthedRequest, code: str) -> HttpResponse:
     ):
         raise Http404
     body = page.body
-    actions = batch_actions_for(user=request.user, batches=batches, course=course)
+    actions = batch_actions_for(
+        user=request.user, batches=batches, course=course, lead_days=page.lead_days
+    )
     csrf_token = get_token(request)
     for batch in batches:
         batch.actions = actions[batch.pk]  # type: ignore[attr-defined]  # for the row partial

@@ -704,12 +704,44 @@ class BatchActions:
     can_nominate: bool
 
 
+# The reader's live nominations to a page's batches, on every course page: a fixed
+# statement, as compiling the ORM query costs more than the database takes to answer it.
+_MY_NOMINATIONS_SQL = (
+    "SELECT id, batch_id, status FROM {table}"
+    " WHERE employee_id = %s AND status IN ({statuses}) AND batch_id IN ({batches})"
+)
+
+
+def _my_nominations(employee_id: int, batch_ids: list[int]) -> dict[int, Nomination]:
+    if not batch_ids:
+        return {}
+    from django.db import connection
+
+    sql = _MY_NOMINATIONS_SQL.format(
+        table=connection.ops.quote_name(Nomination._meta.db_table),
+        statuses=", ".join(["%s"] * len(Nomination.ACTIVE)),
+        batches=", ".join(["%s"] * len(batch_ids)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [employee_id, *Nomination.ACTIVE, *batch_ids])
+        rows = cursor.fetchall()
+    return {
+        batch_id: Nomination(pk=pk, batch_id=batch_id, employee_id=employee_id, status=status)
+        for pk, batch_id, status in rows
+    }
+
+
 def batch_actions_for(
-    *, user: User, batches: list[Batch], course: Course | None = None
+    *,
+    user: User,
+    batches: list[Batch],
+    course: Course | None = None,
+    lead_days: int | None = None,
 ) -> dict[int, BatchActions]:
     """For each batch: the user's live nomination, and whether they may ask or nominate.
 
-    Batches of one `course` (the course page) cost two queries whatever their number."""
+    Batches of one `course` (the course page) cost two queries whatever their number, one
+    if the caller knows the course's `lead_days` already."""
     from django.utils import timezone
 
     from govtrain.classroom.services.eligibility import nomination_window_reason
@@ -717,22 +749,17 @@ def batch_actions_for(
     access = access_for(user)
     mine: dict[int, Nomination] = {}
     if access.employee_id:
-        mine = {
-            n.batch_id: n
-            for n in Nomination.objects.filter(
-                employee_id=access.employee_id,
-                batch_id__in=[b.pk for b in batches],
-                status__in=Nomination.ACTIVE,
-            ).only("pk", "batch_id", "status")
-        }
+        mine = _my_nominations(access.employee_id, [b.pk for b in batches])
     today = timezone.localdate()
     actions = {}
-    lead_days: dict[int, int] = {}
+    leads: dict[int, int] = {}
+    if course is not None and lead_days is not None:
+        leads[course.pk] = lead_days
     for batch in batches:
-        if batch.course_id not in lead_days:
+        if batch.course_id not in leads:
             of = course if course is not None and course.pk == batch.course_id else batch.course
-            lead_days[batch.course_id] = policy_for(of).lead_days
-        closed = nomination_window_reason(batch, today, lead_days=lead_days[batch.course_id])
+            leads[batch.course_id] = policy_for(of).lead_days
+        closed = nomination_window_reason(batch, today, lead_days=leads[batch.course_id])
         nomination = mine.get(batch.pk)
         actions[batch.pk] = BatchActions(
             nomination=nomination,

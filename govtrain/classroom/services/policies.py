@@ -13,6 +13,7 @@ from govtrain.accounts.access import Perm, access_for
 from govtrain.accounts.models import User
 from govtrain.audit.services import audit_record
 from govtrain.catalog.models import Course, Provider
+from govtrain.catalog.services import catalog_changed
 from govtrain.classroom.models import ApprovalPolicy, Step
 
 # Steps are taken in this order; the institute always decides last.
@@ -50,6 +51,7 @@ def approval_policy_set(
     policy.lead_days = lead_days
     policy.full_clean()
     policy.save()
+    catalog_changed()  # course pages show when nominations close
     after = {"steps": policy.steps, "lead_days": policy.lead_days}
     if before != after:
         audit_record(
@@ -75,3 +77,4 @@ def approval_policy_remove(*, by: User, course: Course) -> None:
             before={"steps": policy.steps, "lead_days": policy.lead_days},
         )
         policy.delete()
+        catalog_changed()

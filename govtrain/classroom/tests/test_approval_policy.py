@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from govtrain import testing as t
 from govtrain.audit.models import AuditEvent
@@ -84,3 +87,18 @@ def test_learners_and_other_coordinators_get_404(client, learner_a, coordinator)
 
     client.force_login(coordinator.user)
     assert client.get(reverse("classroom:approval-policy", args=["KILA"])).status_code == 404
+
+
+def test_a_longer_lead_time_closes_nominations_on_the_course_page_at_once(
+    client, coordinator, learner_a
+) -> None:
+    batch = t.make_batch(starts_on=timezone.localdate() + dt.timedelta(days=20))
+    page = reverse("catalog:course-detail", args=[batch.course.code])
+    client.force_login(learner_a.user)
+    assert "Request a seat" in client.get(page).content.decode()
+
+    services.approval_policy_set(
+        by=coordinator.user, provider=batch.course.provider, steps=[], lead_days=30
+    )
+
+    assert "Nominations closed on" in client.get(page).content.decode()
