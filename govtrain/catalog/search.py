@@ -2,10 +2,11 @@
 
 The database derives the index from the course's own columns (code, titles, summaries),
 so every way a course is written (services, admin, bulk loads, the demo, raw SQL) keeps
-it current: on SQLite an FTS5 table kept by triggers, on PostgreSQL GIN indexes on
-`to_tsvector('simple', ...)` expressions. Both split text into words the same way, whole
-Malayalam words included, and the query side below (`parse`) turns what a person typed
-into prefix terms with the spelling variants Malayalam text comes in.
+it current: on SQLite an FTS5 table kept by triggers, on PostgreSQL a side table of
+stored `to_tsvector('simple', ...)` values kept by triggers, with GIN indexes. Both split
+text into words the same way, whole Malayalam words included, and the query side below
+(`parse`) turns what a person typed into prefix terms with the spelling variants
+Malayalam text comes in.
 docs/decisions/0003-catalog-search.md has the measurements behind the choices.
 
 Changing a statement here needs a migration that drops and recreates the index
@@ -22,11 +23,15 @@ from typing import Any
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.recorder import MigrationRecorder
-from django.db.models import BooleanField, F, Func, Q, Value
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "catalog_course_fts"
-INDEX_MIGRATION = ("catalog", "0005_course_search")
+# The migration that installed the engine's current index (before it, nothing to repair).
+INDEX_MIGRATIONS = {
+    "sqlite": ("catalog", "0005_course_search"),
+    "postgresql": ("catalog", "0006_course_search_table"),
+}
 TITLE_COLUMNS = "{code title_en title_ml}"  # an FTS5 column filter
 
 # FTS5's default tokenizer keeps only letters and digits in a word and cuts Malayalam
@@ -72,26 +77,80 @@ SQLITE_TRIGGERS = (
 )
 
 
-# The 'simple' configuration lower-cases and stems nothing: English and Malayalam words are
-# indexed as written. The queries below repeat these expressions exactly, as PostgreSQL
-# uses an expression index only for the same expression.
+# On PostgreSQL the index is a side table of tsvectors, one row per course, kept by
+# triggers on catalog_course and searched through GIN indexes. The 'simple' configuration
+# lower-cases and stems nothing: English and Malayalam words are stored as written.
+# Indexes on the to_tsvector(...) expressions served narrow searches, but when most of the
+# catalog matched, the planner scanned the table and recomputed to_tsvector over every
+# summary (1 s for "offices"); stored, nothing is recomputed at query time.
+PG_TABLE = "catalog_coursesearch"
+PG_TRIGGERS = ("catalog_coursesearch_write", "catalog_coursesearch_truncate")
+
+
+def _pg_document(row: str, columns: Sequence[str]) -> str:
+    prefix = f"{row}." if row else ""
+    return "to_tsvector('simple', " + " || ' ' || ".join(prefix + c for c in columns) + ")"
+
+
+_PG_TEXT = ("code", "title_en", "title_ml", "summary_en", "summary_ml")
+_PG_TITLE = ("code", "title_en", "title_ml")
+_PG_CHANGED = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in ("id", *_PG_TEXT))
+
+# No foreign key to catalog_course: PostgreSQL refuses to TRUNCATE a referenced table
+# alone, which Django's `flush` (and transactional tests) do; a statement trigger empties
+# the side table instead. The row trigger fires on every UPDATE and checks the columns in
+# its body: `UPDATE OF code, title_en, ...` would make the columns depend on the trigger,
+# and PostgreSQL refuses `ALTER COLUMN ... TYPE` on them (the generated column's problem).
 PG_DDL = (
-    """CREATE INDEX IF NOT EXISTS catalog_course_search ON catalog_course USING gin (
-        to_tsvector('simple', code || ' ' || title_en || ' ' || title_ml
-                              || ' ' || summary_en || ' ' || summary_ml)
+    """CREATE TABLE IF NOT EXISTS catalog_coursesearch (
+        course_id bigint PRIMARY KEY,
+        document tsvector NOT NULL,
+        title_document tsvector NOT NULL
     )""",
-    """CREATE INDEX IF NOT EXISTS catalog_course_search_title ON catalog_course USING gin (
-        to_tsvector('simple', code || ' ' || title_en || ' ' || title_ml)
-    )""",
+    """CREATE INDEX IF NOT EXISTS catalog_coursesearch_document
+        ON catalog_coursesearch USING gin (document)""",
+    """CREATE INDEX IF NOT EXISTS catalog_coursesearch_title
+        ON catalog_coursesearch USING gin (title_document)""",
+    f"""CREATE OR REPLACE FUNCTION catalog_coursesearch_write() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'UPDATE' AND NOT ({_PG_CHANGED}) THEN
+            RETURN NULL;
+        END IF;
+        IF TG_OP IN ('DELETE', 'UPDATE') THEN
+            DELETE FROM catalog_coursesearch WHERE course_id = OLD.id;
+        END IF;
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            INSERT INTO catalog_coursesearch (course_id, document, title_document)
+            VALUES (NEW.id, {_pg_document("NEW", _PG_TEXT)}, {_pg_document("NEW", _PG_TITLE)});
+        END IF;
+        RETURN NULL;
+    END $$""",  # noqa: S608 - column names, no input
+    """CREATE OR REPLACE TRIGGER catalog_coursesearch_write
+        AFTER INSERT OR UPDATE OR DELETE ON catalog_course
+        FOR EACH ROW EXECUTE FUNCTION catalog_coursesearch_write()""",
+    """CREATE OR REPLACE FUNCTION catalog_coursesearch_truncate() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        TRUNCATE catalog_coursesearch;
+        RETURN NULL;
+    END $$""",
+    """CREATE OR REPLACE TRIGGER catalog_coursesearch_truncate
+        AFTER TRUNCATE ON catalog_course
+        FOR EACH STATEMENT EXECUTE FUNCTION catalog_coursesearch_truncate()""",
 )
-# A MATERIALIZED CTE, planned as a query of its own: as a bare `id IN (SELECT ...)` the
-# planner hashed a sequential scan that recomputed to_tsvector for every course (120 ms of
-# a 122 ms search for "team"), where the index answers in 2-4 ms.
-PG_MATCH_TITLE = """WITH title_match AS MATERIALIZED (
-        SELECT id FROM catalog_course
-         WHERE to_tsvector('simple', code || ' ' || title_en || ' ' || title_ml)
-               @@ to_tsquery('simple', %s)
-    ) SELECT id FROM title_match"""
+PG_REBUILD = (
+    "DELETE FROM catalog_coursesearch",
+    f"""INSERT INTO catalog_coursesearch (course_id, document, title_document)
+    SELECT id, {_pg_document("", _PG_TEXT)}, {_pg_document("", _PG_TITLE)} FROM catalog_course""",  # noqa: S608 - as above
+)
+# What migration 0005 created on PostgreSQL, dropped by 0006 (and by drop_index).
+PG_LEGACY_INDEXES = ("catalog_course_search", "catalog_course_search_title")
+
+PG_MATCH = "SELECT course_id FROM catalog_coursesearch WHERE document @@ to_tsquery('simple', %s)"
+PG_MATCH_TITLE = (
+    "SELECT course_id FROM catalog_coursesearch WHERE title_document @@ to_tsquery('simple', %s)"
+)
 SQLITE_MATCH = "SELECT rowid FROM catalog_course_fts WHERE catalog_course_fts MATCH %s"
 
 
@@ -103,7 +162,7 @@ def install_index(connection: BaseDatabaseWrapper) -> None:
                 cursor.execute(statement)
             cursor.execute("INSERT INTO catalog_course_fts(catalog_course_fts) VALUES ('rebuild')")
         elif connection.vendor == "postgresql":
-            for statement in PG_DDL:
+            for statement in (*PG_DDL, *PG_REBUILD):
                 cursor.execute(statement)
 
 
@@ -114,21 +173,35 @@ def drop_index(connection: BaseDatabaseWrapper) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
             cursor.execute("DROP TABLE IF EXISTS catalog_course_fts")
         elif connection.vendor == "postgresql":
-            cursor.execute("DROP INDEX IF EXISTS catalog_course_search")
-            cursor.execute("DROP INDEX IF EXISTS catalog_course_search_title")
+            for trigger in PG_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON catalog_course")
+                cursor.execute(f"DROP FUNCTION IF EXISTS {trigger}()")
+            cursor.execute(f"DROP TABLE IF EXISTS {PG_TABLE}")
+            for index in PG_LEGACY_INDEXES:
+                cursor.execute(f"DROP INDEX IF EXISTS {index}")
 
 
 def index_is_complete(connection: BaseDatabaseWrapper) -> bool:
-    """Are the FTS table and its three triggers there? (Always true off SQLite.)"""
-    if connection.vendor != "sqlite":
-        return True
+    """Are the index table and its triggers there?"""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM sqlite_master WHERE name IN (%s, %s, %s, %s)",
-            [FTS_TABLE, *SQLITE_TRIGGERS],
-        )
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name IN (%s, %s, %s, %s)",
+                [FTS_TABLE, *SQLITE_TRIGGERS],
+            )
+            expected = 1 + len(SQLITE_TRIGGERS)
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                """SELECT (to_regclass(%s) IS NOT NULL)::int + (
+                       SELECT count(*) FROM pg_trigger
+                        WHERE tgrelid = to_regclass('catalog_course') AND tgname IN (%s, %s))""",
+                [PG_TABLE, *PG_TRIGGERS],
+            )
+            expected = 1 + len(PG_TRIGGERS)
+        else:
+            return True
         row = cursor.fetchone()
-    return bool(row and row[0] == 1 + len(SQLITE_TRIGGERS))
+    return bool(row and row[0] == expected)
 
 
 def repair_index(using: str = "default", **kwargs: Any) -> None:
@@ -136,12 +209,15 @@ def repair_index(using: str = "default", **kwargs: Any) -> None:
 
     Django alters a SQLite table by copying it to a new one and dropping the old, and the
     old table's triggers go with it; the next migration that touches Course would leave
-    the index silently stale. Runs on the post_migrate signal (see apps.py).
+    the index silently stale. PostgreSQL alters tables in place, but a migration that
+    recreates catalog_course would lose them the same way. Runs on the post_migrate
+    signal (see apps.py).
     """
     connection = connections[using]
     if index_is_complete(connection):
         return
-    if INDEX_MIGRATION not in MigrationRecorder(connection).applied_migrations():
+    needed = INDEX_MIGRATIONS.get(connection.vendor)
+    if needed is None or needed not in MigrationRecorder(connection).applied_migrations():
         return  # migrated back to before the index existed
     install_index(connection)
 
@@ -259,38 +335,16 @@ def tsquery(terms: Sequence[Term]) -> str:
     return " & ".join(parts)
 
 
-class _Document(Func):
-    template = "to_tsvector('simple', %(expressions)s)"
-    arg_joiner = " || ' ' || "
-
-
-class _Query(Func):
-    template = "to_tsquery('simple', %(expressions)s)"
-
-
-class _Matches(Func):
-    """`to_tsvector('simple', code || ' ' || title_en ...) @@ to_tsquery('simple', %s)` on
-    the outer query's own columns: the expression of the catalog_course_search index."""
-
-    template = "%(expressions)s"
-    arg_joiner = " @@ "
-    output_field = BooleanField()
-
-    def __init__(self, query: str) -> None:
-        columns = ("code", "title_en", "title_ml", "summary_en", "summary_ml")
-        super().__init__(_Document(*(F(c) for c in columns)), _Query(Value(query)))
-
-
-def matches(terms: Sequence[Term]) -> Q | Func:
+def matches(terms: Sequence[Term]) -> Q:
     """A filter: courses whose code, titles or summaries contain every term."""
     vendor = connections["default"].vendor
     if vendor == "sqlite":
         ids = RawSQL(SQLITE_MATCH, [fts5_query(terms)])  # noqa: S611 - fixed SQL, text a parameter
-        return Q(id__in=ids)
-    if vendor == "postgresql":
-        # On the outer table rather than `id IN (...)`: one bitmap scan, no self-join.
-        return _Matches(tsquery(terms))
-    raise NotImplementedError(f"No catalog search on {vendor}.")
+    elif vendor == "postgresql":
+        ids = RawSQL(PG_MATCH, [tsquery(terms)])  # noqa: S611 - as above
+    else:
+        raise NotImplementedError(f"No catalog search on {vendor}.")
+    return Q(id__in=ids)
 
 
 def title_matches(terms: Sequence[Term]) -> Q:

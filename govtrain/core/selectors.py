@@ -16,6 +16,7 @@ from govtrain.classroom.selectors import batches_taught_by, nominations_awaiting
 from govtrain.organisation.models import Department, District, LocalBody, Office
 from govtrain.people.models import Employee, ImportJob, ServiceClass
 from govtrain.people.selectors import employees_visible_to
+from govtrain.records.selectors import training_record_for, training_totals_for
 
 
 @dataclass
@@ -31,6 +32,8 @@ class Dashboard:
     reportees: int = 0
     upcoming: list[Any] = field(default_factory=list)
     teaching: list[Any] = field(default_factory=list)
+    record_totals: Any = None  # records.selectors.RecordTotals of the user's own record
+    recent: list[Any] = field(default_factory=list)
     awaiting: int = 0
 
 
@@ -49,6 +52,8 @@ def dashboard_for(*, user: User) -> Dashboard:
             )[:10]
         )
         board.teaching = list(batches_taught_by(employee_id=access.employee_id))
+        board.record_totals = training_totals_for(employee=board.employee)
+        board.recent = list(training_record_for(employee=board.employee)[:3])
     board.awaiting = nominations_awaiting(user=user).count()
     board.scopes = [f"{a.get_role_display()}: {a.scope_label}" for a in access.assignments]
     board.providers = list(Provider.objects.filter(pk__in=access.providers))

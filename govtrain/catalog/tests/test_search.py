@@ -158,7 +158,7 @@ def test_the_search_uses_the_full_text_index(rti) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table is scanned
-        assert "catalog_course_search" in courses.explain()
+        assert "catalog_coursesearch_document" in courses.explain()
     else:
         assert "VIRTUAL TABLE INDEX" in courses.explain()
     assert list(courses) == [rti]
@@ -172,3 +172,79 @@ def test_malayalam_readers_get_the_catalog_in_the_order_of_malayalam_titles(find
     with translation.override("ml"):
         assert find() == ["C-3", "C-1", "C-2"]
     assert find() == ["C-1", "C-3", "C-2"]
+
+
+def _stored(course_id: int) -> tuple[str, str] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT document::text, title_document::text FROM catalog_coursesearch"
+            " WHERE course_id = %s",
+            [course_id],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the side table is PostgreSQL's")
+def test_the_postgresql_side_table_follows_inserts_updates_and_deletes(rti) -> None:
+    stored = _stored(rti.pk)
+    assert stored is not None
+    document, title_document = stored
+    assert "'appeals'" in document
+    assert "'appeals'" not in title_document
+    assert "'officers'" in title_document
+    assert "'img-rti'" in title_document
+
+    Course.objects.filter(pk=rti.pk).update(summary_en="Now about grievances.")
+    document, title_document = _stored(rti.pk) or ("", "")
+    assert "'grievances'" in document
+    assert "'appeals'" not in document
+    assert "'officers'" in title_document
+
+    Course.objects.filter(pk=rti.pk).update(title_en="Transparency", is_published=False)
+    document, title_document = _stored(rti.pk) or ("", "")
+    assert "'transparency'" in title_document
+    assert "'officers'" not in title_document
+
+    Course.objects.filter(pk=rti.pk).update(hours=9)  # no text changed: left as it was
+    assert _stored(rti.pk) == (document, title_document)
+
+    [bulk] = Course.objects.bulk_create([Course(**_fields("BULK-1", "Procurement on GeM"))])
+    assert "'procurement'" in (_stored(bulk.pk) or ("", ""))[1]
+
+    rti.delete()
+    assert _stored(rti.pk) is None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM catalog_course")
+        courses = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM catalog_coursesearch")
+        assert cursor.fetchone() == courses
+
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign key checks
+        cursor.execute("TRUNCATE catalog_course CASCADE")
+        cursor.execute("SELECT count(*) FROM catalog_coursesearch")
+        assert cursor.fetchone() == (0,)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the side table is PostgreSQL's")
+def test_the_title_columns_can_still_change_type_on_postgresql(find, rti) -> None:
+    # What a stored generated column, or a trigger `UPDATE OF title_en`, would refuse.
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign key checks
+        cursor.execute("ALTER TABLE catalog_course ALTER COLUMN title_en TYPE varchar(400)")
+    Course.objects.filter(pk=rti.pk).update(title_en="Renamed after the change")
+    assert find("renamed") == ["IMG-RTI"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the side table is PostgreSQL's")
+def test_postgresql_triggers_dropped_by_a_migration_come_back_after_migrate(find, rti) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER catalog_coursesearch_write ON catalog_course")
+    assert not search.index_is_complete(connection)
+    Course.objects.filter(pk=rti.pk).update(title_en="Renamed while unindexed")
+
+    catalog = apps.get_app_config("catalog")
+    post_migrate.send(sender=catalog, app_config=catalog, using="default")
+
+    assert search.index_is_complete(connection)
+    assert find("renamed") == ["IMG-RTI"]
