@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     F,
@@ -19,11 +20,10 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.expressions import OrderBy
+from django.db.models.expressions import OrderBy, RawSQL
 from django.db.models.functions import Greatest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
@@ -33,7 +33,7 @@ from govtrain.accounts.models import User
 from govtrain.catalog import search
 from govtrain.catalog.models import TITLE_ML_ORDER, Centre, Course
 from govtrain.classroom.models import Batch, Nomination
-from govtrain.people.models import Employee, ServiceClass
+from govtrain.people.models import ServiceClass
 
 # The catalog's pages are cached by the views under this version, which
 # `services.catalog_changed` replaces whenever a course, a batch or a nomination changes.
@@ -134,23 +134,29 @@ def _open_to_group(group: str) -> Q:
     )
 
 
-def _meant_for(employee_id: int | None) -> Q:
+# "Only courses meant for me" as one fixed condition on the course: the ORM spent ~4 ms
+# compiling it from six subqueries, more than the database took to answer. In each
+# dimension the course targets nothing or lists the employee's value; an employee with
+# no value (NULL) matches only courses that target nothing there.
+MEANT_FOR_SQL = " AND ".join(
+    f"""("catalog_course"."id" NOT IN (SELECT course_id FROM {table})
+      OR "catalog_course"."id" IN (
+          SELECT course_id FROM {table}
+           WHERE {column} = (SELECT {own} FROM people_employee WHERE id = %s)))"""  # noqa: S608 - table and column names, no input
+    for table, column, own in (
+        ("catalog_course_target_service_classes", "serviceclass_id", "service_class_id"),
+        ("catalog_course_target_cadres", "cadre_id", "cadre_id"),
+        ("catalog_course_target_designations", "designation_id", "designation_id"),
+    )
+)
+
+
+def _meant_for(employee_id: int | None) -> Q | RawSQL:
     """Courses whose targets include the employee: in each dimension (service class,
     cadre, designation) either nothing is targeted or the employee's value is listed."""
     if employee_id is None:
         return Q(pk__in=[])  # nothing is meant for someone who is not an employee
-    employee = Employee.objects.filter(pk=employee_id).order_by()
-    condition = Q()
-    for through, column, own in (
-        (Course.target_service_classes.through, "serviceclass_id", "service_class_id"),
-        (Course.target_cadres.through, "cadre_id", "cadre_id"),
-        (Course.target_designations.through, "designation_id", "designation_id"),
-    ):
-        mine = through.objects.filter(**{column: Subquery(employee.values(own)[:1])})
-        condition &= ~Q(pk__in=through.objects.values("course_id")) | Q(
-            pk__in=mine.values("course_id")
-        )
-    return condition
+    return RawSQL(f"({MEANT_FOR_SQL})", [employee_id] * 3, output_field=BooleanField())  # noqa: S611 - fixed SQL, the id a parameter
 
 
 # What a course card shows, and no more: reading every column (summaries, timestamps)
@@ -225,6 +231,10 @@ def courses_search(
         courses = courses.filter(pk__in=batches.values("course_id"))
     if filters.eligible:
         courses = courses.filter(_meant_for(access_for(user).employee_id))
+    return _listed(courses, today=today).order_by(*order)
+
+
+def _listed(courses: QuerySet[Course], *, today: dt.date) -> QuerySet[Course]:
     upcoming = (
         batches_scheduled(today=today)
         .select_related("centre")
@@ -235,8 +245,18 @@ def courses_search(
         courses.select_related("provider", "topic")
         .only(*LISTED_FIELDS)
         .prefetch_related(Prefetch("batches", queryset=upcoming, to_attr="upcoming_batches"))
-        .order_by(*order)
     )
+
+
+def courses_listed(*, ids: list[int], today: dt.date) -> list[Course]:
+    """The courses of `ids`, in that order, as `courses_search` gives them (LISTED_FIELDS
+    and `upcoming_batches`)."""
+    if not ids:
+        return []
+    found = {
+        course.pk: course for course in _listed(Course.objects.filter(pk__in=ids), today=today)
+    }
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _visible_q(user: User | AnonymousUser) -> Q:

@@ -9,13 +9,15 @@ CATALOG_CACHE_SECONDS. The reader's own part (the layout, their nomination of ea
 what they may do about it) is rendered on every request.
 """
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -60,18 +62,42 @@ def _list_key(request: AuthedRequest, *, is_learner: bool) -> str:
     )
 
 
+@dataclass(frozen=True)
+class _Filters:
+    """What every search's form shares, cached apart from the searches: the choices of
+    the filters, and their options as HTML (nothing selected)."""
+
+    choices: selectors.CatalogChoices
+    options: dict[str, str]
+
+
+def _filters(today: dt.date) -> _Filters:
+    key = ":".join(
+        ("catalog:filters", selectors.catalog_version(), get_language(), today.isoformat())
+    )
+    filters: _Filters | None = cache.get(key)
+    if filters is None:
+        choices = selectors.catalog_choices()
+        form = CatalogForm(None, choices=choices, today=today, is_learner=False)
+        filters = _Filters(choices=choices, options=form.options())
+        cache.set(key, filters, settings.CATALOG_CACHE_SECONDS)
+    return filters
+
+
 def _list_fragments(request: AuthedRequest, *, is_learner: bool) -> dict[str, str]:
     """The form and the results as HTML, rendered without the request: nothing of the
     reader but `_list_key`'s parts may reach them."""
     today = timezone.localdate()
+    filters = _filters(today)
     form = CatalogForm(
         request.GET or None,
-        choices=selectors.catalog_choices(),
+        choices=filters.choices,
         today=today,
         is_learner=is_learner,
     )
+    form.use_options(filters.options)
     courses = selectors.courses_search(user=request.user, filters=form.filters(), today=today)
-    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page_of(courses, request.GET.get("page"), today)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -86,6 +112,20 @@ def _list_fragments(request: AuthedRequest, *, is_learner: bool) -> dict[str, st
         "form": render_to_string("catalog/_search_form.html", context),
         "results": render_to_string("catalog/_course_results.html", context),
     }
+
+
+def _page_of(courses: QuerySet[Course], number: str | None, today: dt.date) -> Page[Course]:
+    """As Paginator.get_page in one read of the search: the ids of every match in order
+    (their number is the count), then the page's courses by id. On PostgreSQL a broad
+    search ("kerala": 4,700 courses) cost as much again to count as to page, and sorting
+    the matches with every listed column took twice as long as sorting their ids."""
+    ids = list(courses.prefetch_related(None).values_list("pk", flat=True))
+    page = Paginator(ids, PAGE_SIZE).get_page(number)
+    return Page(
+        selectors.courses_listed(ids=list(page.object_list), today=today),
+        page.number,
+        page.paginator,  # type: ignore[arg-type]  # counts the ids, pages the courses
+    )
 
 
 @require_GET
