@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 CATALOG = reverse("catalog:course-list")
 # On top of the layout's: the filters' choices (topics, providers, centres in one query),
-# the ids of every match (their number is the count), the page's courses, their batches.
-LIST_QUERIES = 4
+# the ids of every match (their number is the count), the catalog's order (once per
+# catalog version; cold here), the page's courses, their batches.
+LIST_QUERIES = 5
 # The course; its targets and prerequisites (one query); its batches; the approval
 # policy and the reader's own nominations, for the batches' actions.
 DETAIL_QUERIES = 5
@@ -249,3 +250,14 @@ def test_an_unknown_course_code_is_404(client, learner_a) -> None:
     client.force_login(learner_a.user)
 
     assert client.get(reverse("catalog:course-detail", args=["NO-SUCH"])).status_code == 404
+
+
+def test_the_page_lists_title_matches_first_then_in_the_readers_order(client, learner_a) -> None:
+    t.make_course("C-1", title_en="Accounts of audit", title_ml="കണക്കുകൾ")
+    t.make_course("C-2", title_en="Budget", title_ml="ബജറ്റ്", summary_en="An audit of budgets")
+    t.make_course("C-3", title_en="Audit", title_ml="ഓഡിറ്റ്")
+    client.force_login(learner_a.user)
+
+    page = client.get(CATALOG, {"q": "audit"}).content.decode()
+
+    assert page.index("C-1") < page.index("C-3") < page.index("C-2")
