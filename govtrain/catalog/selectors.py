@@ -8,7 +8,6 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
@@ -247,34 +246,6 @@ def _listed(courses: QuerySet[Course], *, today: dt.date) -> QuerySet[Course]:
         .only(*LISTED_FIELDS)
         .prefetch_related(Prefetch("batches", queryset=upcoming, to_attr="upcoming_batches"))
     )
-
-
-def catalog_ranks() -> dict[int, int]:
-    """Each published course's place in the catalog's order for the reader's language,
-    cached per catalog version: a broad search then sorts its matches in Python instead
-    of having the database sort thousands of titles for every new query."""
-    key = f"catalog:ranks:{catalog_version()}:{get_language()}"
-    ranks: dict[int, int] | None = cache.get(key)
-    if ranks is None:
-        order = [TITLE_ML_ORDER.asc(), "code"] if get_language() == "ml" else ["title_en", "code"]
-        ids = Course.objects.filter(is_published=True).order_by(*order).values_list("pk", flat=True)
-        ranks = {pk: place for place, pk in enumerate(ids)}
-        cache.set(key, ranks, settings.CATALOG_CACHE_SECONDS)
-    return ranks
-
-
-def course_ids_in_order(courses: QuerySet[Course]) -> list[int]:
-    """The ids of a `courses_search` result in its order (title matches first, then the
-    catalog's order), read unsorted from the database."""
-    hit = "title_hit" in courses.query.annotations
-    fields = ("pk", "title_hit") if hit else ("pk",)
-    rows = courses.prefetch_related(None).order_by().values_list(*fields)
-    ranks = catalog_ranks()
-    last = len(ranks)
-    return [
-        row[0]
-        for row in sorted(rows, key=lambda r: (-(r[1] if hit else 0), ranks.get(r[0], last), r[0]))
-    ]
 
 
 def courses_listed(*, ids: list[int], today: dt.date) -> list[Course]:

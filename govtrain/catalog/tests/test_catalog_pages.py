@@ -16,9 +16,8 @@ pytestmark = pytest.mark.django_db
 
 CATALOG = reverse("catalog:course-list")
 # On top of the layout's: the filters' choices (topics, providers, centres in one query),
-# the ids of every match (their number is the count), the catalog's order (once per
-# catalog version; cold here), the page's courses, their batches.
-LIST_QUERIES = 5
+# the ids of every match (their number is the count), the page's courses, their batches.
+LIST_QUERIES = 4
 # The course; its targets and prerequisites (one query); its batches; the approval
 # policy and the reader's own nominations, for the batches' actions.
 DETAIL_QUERIES = 5
