@@ -48,11 +48,12 @@ from bench.search import (
     MATCHES,
     WARM_UP,
     Client,
-    _wait_ready,
+    by_kind,
     free_port,
     login,
     percentile,
     postgres_statistics,
+    wait_ready,
 )
 
 SEED = 20251125
@@ -185,23 +186,6 @@ def catalog_queries(
     return [(make.__name__, "/catalog/?" + urlencode(make())) for make in chosen]
 
 
-def _by_kind(urls: list[tuple[str, str]], page: list[float], matches: list[int]) -> dict[str, Any]:
-    kinds: dict[str, tuple[list[float], list[int]]] = {}
-    for (kind, _url), ms, n in zip(urls, page, matches, strict=False):
-        kinds.setdefault(kind, ([], []))
-        kinds[kind][0].append(ms)
-        kinds[kind][1].append(n)
-    return {
-        kind: {
-            "count": len(ms),
-            "p50_ms": round(percentile(ms, 0.50), 1),
-            "p95_ms": round(percentile(ms, 0.95), 1),
-            "matches_median": statistics.median(n),
-        }
-        for kind, (ms, n) in sorted(kinds.items())
-    }
-
-
 # --- measuring ------------------------------------------------------------------------
 
 
@@ -249,7 +233,7 @@ def _search(
         "healthz_mean_ms": round(statistics.fmean(bare), 2),
         "matches_median": statistics.median(matches),
         "queries_matching_nothing": sum(1 for m in matches if m == 0),
-        "by_kind": _by_kind(urls, page, matches),
+        "by_kind": by_kind(urls, page, matches),
         "slowest": sorted(
             (
                 {"url": url, "ms": round(ms, 1), "matches": n}
@@ -412,7 +396,7 @@ def measure_catalog(
             start_new_session=True,
         )
         try:
-            _wait_ready(port, server, log)
+            wait_ready(port, server, log)
             client = Client(port)
             login(client, learner["username"], password)
             if search:

@@ -94,7 +94,7 @@ def directory_queries(count: int, rows: int, departments: dict[str, int]) -> lis
     return [(make.__name__, "/people/?" + urlencode(make())) for make in chosen]
 
 
-def _by_kind(
+def by_kind(
     urls: list[tuple[str, str]], page: list[float], matches: list[int]
 ) -> dict[str, dict[str, float]]:
     """Latency and matches per kind of query, to see which kind is slow."""
@@ -200,7 +200,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(1, math.ceil(share * len(ordered))) - 1]
 
 
-def _wait_ready(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
+def wait_ready(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -275,7 +275,7 @@ def measure_search(
             start_new_session=True,
         )
         try:
-            _wait_ready(port, server, log)
+            wait_ready(port, server, log)
             client = Client(port)
             login(client, admin["username"], password)
             page: list[float] = []
@@ -319,7 +319,7 @@ def measure_search(
         "matches_median": statistics.median(matches),
         "matches_max": max(matches),
         "queries_matching_nobody": sum(1 for m in matches if m == 0),
-        "by_kind": _by_kind(urls, page, matches),
+        "by_kind": by_kind(urls, page, matches),
         "slowest": sorted(
             (
                 {"url": url, "ms": round(ms, 1), "matches": n}
