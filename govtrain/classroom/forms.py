@@ -17,6 +17,7 @@ from govtrain.classroom.models import Attendance, Batch, FeedbackQuestion
 from govtrain.classroom.selectors import AttendanceSheet, BatchFilters, SheetRow
 from govtrain.classroom.services.attendance import DEFAULT_LATE_BY, mark_minutes
 from govtrain.classroom.services.feedback import MAX_COMMENT, answer_key
+from govtrain.classroom.services.nominations import DECISIONS
 from govtrain.organisation.models import Department
 from govtrain.people.models import Employee, ServiceClass
 
@@ -24,9 +25,7 @@ from govtrain.people.models import Employee, ServiceClass
 
 
 class DecisionForm(forms.Form):
-    ACTIONS = ("approve", "reject", "confirm", "waitlist", "withdraw")
-
-    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=[(a, a) for a in DECISIONS], widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason"),
         max_length=500,

@@ -13,6 +13,7 @@ from django.db.models import (
     Avg,
     Case,
     Count,
+    F,
     FloatField,
     Max,
     OuterRef,
@@ -59,25 +60,24 @@ class Policy:
     lead_days: int
 
 
-def policy_for_provider(*, provider_id: int) -> Policy:
-    """The provider's own chain, else the default one."""
-    policy = ApprovalPolicy.objects.filter(provider_id=provider_id).first()
+def _policy(policy: ApprovalPolicy | None) -> Policy:
     if policy is None:
         return Policy(steps=tuple(DEFAULT_CHAIN), lead_days=DEFAULT_LEAD_DAYS)
     return Policy(steps=tuple(policy.steps), lead_days=policy.lead_days)
+
+
+def policy_for_provider(*, provider_id: int) -> Policy:
+    """The provider's own chain, else the default one."""
+    return _policy(ApprovalPolicy.objects.filter(provider_id=provider_id).first())
 
 
 def policy_for(course: Course) -> Policy:
     """The course's approval policy, else its provider's, else the default chain."""
-    policies = {
-        ("course" if p.course_id else "provider"): p
-        for p in ApprovalPolicy.objects.filter(course=course)
-        | ApprovalPolicy.objects.filter(provider_id=course.provider_id)
-    }
-    policy = policies.get("course") or policies.get("provider")
-    if policy is None:
-        return Policy(steps=tuple(DEFAULT_CHAIN), lead_days=DEFAULT_LEAD_DAYS)
-    return Policy(steps=tuple(policy.steps), lead_days=policy.lead_days)
+    policies = ApprovalPolicy.objects.filter(
+        Q(course_id=course.pk) | Q(provider_id=course.provider_id)
+    )
+    # The course's own policy first: the provider's has no course.
+    return _policy(policies.order_by(F("course_id").asc(nulls_last=True)).first())
 
 
 # --- Nominations ---------------------------------------------------------------------
@@ -193,8 +193,6 @@ class BatchFill:
 def department_fill(*, user: User) -> list[BatchFill]:
     """For a nodal officer: each batch their staff are nominated to, with how many of
     their staff are nominated, confirmed and waitlisted, and the batch's overall fill."""
-    from django.utils import timezone
-
     visible = nominations_visible_to(user=user).filter(
         status__in=Nomination.ACTIVE, batch__ends_on__gte=timezone.localdate()
     )
@@ -742,8 +740,6 @@ def batch_actions_for(
 
     Batches of one `course` (the course page) cost two queries whatever their number, one
     if the caller knows the course's `lead_days` already."""
-    from django.utils import timezone
-
     from govtrain.classroom.services.eligibility import nomination_window_reason
 
     access = access_for(user)

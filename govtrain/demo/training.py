@@ -155,9 +155,9 @@ def _history(
             ),
         )
     )
-    for event in events:
-        days = 30 if event.action == "created" else 25
-        NominationEvent.objects.filter(pk=event.pk).update(at=when - dt.timedelta(days=days))
+    made = NominationEvent.objects.filter(pk__in=[e.pk for e in events])
+    made.filter(action="created").update(at=when - dt.timedelta(days=30))
+    made.filter(action="confirmed").update(at=when - dt.timedelta(days=25))
     for person in people:
         enrolment_open(employee=person, batch=batch)
     done.nominations = len(rows)

@@ -73,9 +73,7 @@ class RequestSerializer(serializers.Serializer[Any]):
 
 
 class DecisionSerializer(serializers.Serializer[Any]):
-    action = serializers.ChoiceField(
-        choices=["approve", "reject", "confirm", "waitlist", "withdraw"]
-    )
+    action = serializers.ChoiceField(choices=list(services.DECISIONS))
     reason = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 
@@ -176,16 +174,7 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         verb = data.validated_data["action"]
         reason = data.validated_data["reason"]
         try:
-            if verb == "reject":
-                services.nomination_reject(nomination=nomination, by=user, reason=reason)
-            else:
-                decide = {
-                    "approve": services.nomination_approve,
-                    "confirm": services.nomination_confirm,
-                    "waitlist": services.nomination_waitlist,
-                    "withdraw": services.nomination_withdraw,
-                }[verb]
-                decide(nomination=nomination, by=user, reason=reason)
+            services.nomination_decide(nomination=nomination, by=user, action=verb, reason=reason)
         except DjangoPermissionDenied as e:
             raise PermissionDenied from e
         except DjangoValidationError as e:

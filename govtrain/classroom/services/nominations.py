@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -513,3 +514,24 @@ def waitlist_promote(*, batch: Batch) -> list[Nomination]:
     for nomination in promoted:
         _confirm(nomination, by=None, action="promoted", reason=_("A seat became free."))
     return promoted
+
+
+class Decision(Protocol):
+    def __call__(self, *, nomination: Nomination, by: User, reason: str) -> Nomination: ...
+
+
+# The decisions a person can take on one nomination, by the name pages and the API use.
+DECISIONS: dict[str, Decision] = {
+    "approve": nomination_approve,
+    "reject": nomination_reject,
+    "confirm": nomination_confirm,
+    "waitlist": nomination_waitlist,
+    "withdraw": nomination_withdraw,
+}
+
+
+def nomination_decide(
+    *, nomination: Nomination, by: User, action: str, reason: str = ""
+) -> Nomination:
+    """Take the decision named `action` (a key of DECISIONS) with the rules of its service."""
+    return DECISIONS[action](nomination=nomination, by=by, reason=reason)

@@ -240,14 +240,6 @@ def nomination_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-DECISIONS = {
-    "approve": services.nomination_approve,
-    "confirm": services.nomination_confirm,
-    "waitlist": services.nomination_waitlist,
-    "withdraw": services.nomination_withdraw,
-}
-
-
 @require_POST
 @login_required
 def nomination_decide(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -258,12 +250,9 @@ def nomination_decide(request: AuthedRequest, pk: int) -> HttpResponse:
         action = form.cleaned_data["action"]
         reason = form.cleaned_data["reason"]
         try:
-            if action == "reject":
-                services.nomination_reject(nomination=nomination, by=request.user, reason=reason)
-            else:
-                DECISIONS[action](nomination=nomination, by=request.user, reason=reason)
-        except PermissionDenied:
-            raise
+            services.nomination_decide(
+                nomination=nomination, by=request.user, action=action, reason=reason
+            )
         except ValidationError as e:
             for message in e.messages:
                 messages.error(request, message)
