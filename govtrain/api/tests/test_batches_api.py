@@ -13,7 +13,10 @@ from govtrain import testing as t
 from govtrain.accounts.models import Role
 from govtrain.audit.models import AuditEvent
 from govtrain.classroom.models import Batch
+from govtrain.classroom.services import attendance
 from govtrain.people.models import Employee
+from govtrain.records.models import Enrolment
+from govtrain.records.services import enrolment_open
 
 pytestmark = pytest.mark.django_db
 START = timezone.localdate() + dt.timedelta(days=40)
@@ -219,3 +222,29 @@ def test_a_refused_change_leaves_the_batch_as_it_was(coordinator, batch) -> None
 
 def test_without_credentials_no_batch_is_served(batch) -> None:
     assert APIClient().get("/api/v1/batches/").status_code in (401, 403)
+
+
+def test_coordinator_closes_an_ended_batch_and_others_cannot(
+    coordinator, learner_a, other_coordinator
+) -> None:
+    ended = timezone.localdate() - dt.timedelta(days=5)
+    batch = t.make_batch(
+        code="RTI-OLD",
+        starts_on=ended,
+        days=1,
+        sessions_per_day=1,
+        nominations_open_on=ended - dt.timedelta(days=30),
+    )
+    enrolment_open(employee=learner_a, batch=batch)
+    attendance.attendance_mark(
+        session=batch.sessions.get(), marks={learner_a.pk: ("present", None)}, by=coordinator.user
+    )
+    url = "/api/v1/batches/RTI-OLD/complete/"
+
+    assert as_user(learner_a.user).post(url).status_code == 403
+    assert as_user(other_coordinator.user).post(url).status_code == 404
+    response = as_user(coordinator.user).post(url)
+
+    assert response.status_code == 200
+    assert response.json()["completed"] == 1
+    assert Enrolment.objects.get(employee=learner_a).status == "completed"

@@ -101,3 +101,28 @@ def test_learner_cannot_nominate_through_the_api(api, learner_a, learner_b, batc
     )
 
     assert response.status_code == 403
+
+
+def test_coordinator_sets_the_chain_over_the_api_and_others_get_404(
+    api, coordinator, learner_a
+) -> None:
+    t.make_course("IMG-RTI")
+    api.force_authenticate(coordinator.user)
+
+    saved = api.put(
+        "/api/v1/providers/IMG/approval-policy/",
+        {"course": "IMG-RTI", "steps": ["department"], "lead_days": 10},
+        format="json",
+    )
+    read = api.get("/api/v1/providers/IMG/approval-policy/", {"course": "IMG-RTI"})
+    unknown = api.put(
+        "/api/v1/providers/IMG/approval-policy/",
+        {"course": "NOPE", "steps": [], "lead_days": 7},
+        format="json",
+    )
+
+    assert saved.status_code == 200
+    assert read.json()["steps"] == ["department", "institute"]
+    assert unknown.status_code == 400
+    api.force_authenticate(learner_a.user)
+    assert api.get("/api/v1/providers/IMG/approval-policy/").status_code == 404

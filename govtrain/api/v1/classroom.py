@@ -9,8 +9,12 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from govtrain.accounts.access import Perm
 from govtrain.api.v1.permissions import caller, require
@@ -18,6 +22,7 @@ from govtrain.catalog.models import Centre, Course, Venue
 from govtrain.classroom import selectors
 from govtrain.classroom.models import Batch, BatchQuota, Session
 from govtrain.classroom.services import batches as services
+from govtrain.classroom.services import completion
 from govtrain.organisation.models import Department
 from govtrain.people.models import Employee, ServiceClass
 
@@ -169,6 +174,12 @@ def _timetable(data: dict[str, Any]) -> dict[str, Any]:
     return parts
 
 
+class CompletionSerializer(serializers.Serializer[Any]):
+    completed = serializers.IntegerField()
+    not_completed = serializers.IntegerField()
+    changed = serializers.IntegerField()
+
+
 class BatchViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -187,7 +198,7 @@ class BatchViewSet(
     filterset_class = BatchFilter
 
     def get_permissions(self) -> list[permissions.BasePermission]:
-        if self.action in ("create", "update", "partial_update"):
+        if self.action in ("create", "update", "partial_update", "complete"):
             return [require(Perm.CATALOG_MANAGE)()]
         return [permissions.IsAuthenticated()]
 
@@ -196,7 +207,7 @@ class BatchViewSet(
 
     def get_queryset(self) -> QuerySet[Batch]:
         user = caller(self.request)
-        if self.action in ("update", "partial_update"):
+        if self.action in ("update", "partial_update", "complete"):
             batches = selectors.batches_managed_by(user=user)
         else:
             batches = selectors.batches_visible_to(user=user)
@@ -230,3 +241,16 @@ class BatchViewSet(
             raise PermissionDenied(str(exc)) from exc
         except DjangoValidationError as exc:
             _raise_drf(exc)
+
+    @extend_schema(request=None, responses={200: CompletionSerializer})
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, code: str) -> Response:
+        """Record the batch's completions and close it (again after a correction)."""
+        batch = self.get_object()
+        try:
+            outcomes = completion.batch_complete(batch=batch, by=caller(request))
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            _raise_drf(exc)
+        return Response(CompletionSerializer(outcomes).data)

@@ -10,17 +10,20 @@ from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.decorators import action, api_view
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from govtrain.accounts.access import Perm, access_for
 from govtrain.accounts.models import User
 from govtrain.api.v1.permissions import caller
+from govtrain.catalog.models import Course, Provider
 from govtrain.classroom import selectors
-from govtrain.classroom.models import Batch, Nomination, NominationEvent
+from govtrain.classroom.models import Batch, Nomination, NominationEvent, Step
+from govtrain.classroom.selectors import policy_for, policy_for_provider
 from govtrain.classroom.services import nominations as services
+from govtrain.classroom.services import policies
 from govtrain.people.models import Employee
 
 
@@ -180,3 +183,50 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         except DjangoValidationError as e:
             raise _drf(e) from e
         return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data)
+
+
+class ApprovalPolicySerializer(serializers.Serializer[Any]):
+    course = serializers.CharField(required=False, allow_blank=True, default="")
+    steps = serializers.ListField(child=serializers.ChoiceField(choices=Step.values))
+    lead_days = serializers.IntegerField(min_value=0, max_value=90)
+
+
+@extend_schema(request=ApprovalPolicySerializer, responses={200: ApprovalPolicySerializer})
+@api_view(["GET", "PUT"])
+def approval_policy(request: Request, code: str) -> Response:
+    """The approval chain of a provider's nominations (GET `?course=` for one course's);
+    PUT sets it, for the provider or, with `course`, for one of its courses."""
+    user = caller(request)
+    provider = Provider.objects.filter(code=code).first()
+    if provider is None or not access_for(user).covers_provider(Perm.CATALOG_MANAGE, provider.pk):
+        raise NotFound
+    if request.method == "GET":
+        course = Course.objects.filter(
+            provider=provider, code=request.query_params.get("course", "")
+        ).first()
+        policy = policy_for(course) if course else policy_for_provider(provider_id=provider.pk)
+        body = {
+            "course": course.code if course else "",
+            "steps": policy.steps,
+            "lead_days": policy.lead_days,
+        }
+        return Response(body)
+    data = ApprovalPolicySerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    course_code = data.validated_data["course"]
+    course = (
+        Course.objects.filter(provider=provider, code=course_code).first() if course_code else None
+    )
+    if course_code and course is None:
+        raise ValidationError({"course": [f"No course {course_code} at this institute."]})
+    try:
+        saved = policies.approval_policy_set(
+            by=user,
+            steps=data.validated_data["steps"],
+            lead_days=data.validated_data["lead_days"],
+            provider=None if course else provider,
+            course=course,
+        )
+    except DjangoValidationError as e:
+        raise _drf(e) from e
+    return Response({"course": course_code, "steps": saved.steps, "lead_days": saved.lead_days})

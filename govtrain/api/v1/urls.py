@@ -31,6 +31,11 @@ router.register("courses", catalog.CourseViewSet, basename="course")
 
 urlpatterns = [
     path("me/", accounts.me, name="me"),
+    path(
+        "providers/<slug:code>/approval-policy/",
+        nominations.approval_policy,
+        name="approval-policy",
+    ),
     path("", include(router.urls)),
 ]
 
