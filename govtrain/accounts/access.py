@@ -8,6 +8,7 @@ the scope. Everyone who is an employee is also a learner and sees their own reco
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, reduce
 from operator import or_
@@ -128,49 +129,69 @@ class Access:
 ANONYMOUS = Access(user_id=None, employee_id=None)
 
 
+_ACCESS_MEMO = "_govtrain_access"
+
+
 def access_for(user: User | AnonymousUser) -> Access:
     """The user's access, computed once per request and kept on the user object."""
     if not user.is_authenticated or not user.is_active:
         return ANONYMOUS
-    cached: Access | None = getattr(user, "_govtrain_access", None)
+    cached: Access | None = getattr(user, _ACCESS_MEMO, None)
     if cached is not None:
         return cached
-    access = _build_access(user)
-    user.__dict__["_govtrain_access"] = access  # a per-request memo on the instance
+    with connection.cursor() as cursor:
+        cursor.execute(facts_sql(), [user.pk])
+        access = access_from_facts(user, cursor.fetchall())
+    remember_access(user, access)
     return access
+
+
+# The memos are attributes of the user instance, which lives as long as the request. They
+# are set and dropped through setattr/delattr, which request.user's lazy wrapper passes on
+# to the instance (its __dict__ would be the wrapper's own).
+
+
+def remember_access(user: User, access: Access) -> None:
+    """Keep the user's access on the instance for the rest of the request."""
+    setattr(user, _ACCESS_MEMO, access)
 
 
 def forget_access(user: User) -> None:
     """Drop the memo after the user's roles change."""
-    user.__dict__.pop("_govtrain_access", None)
+    if hasattr(user, _ACCESS_MEMO):
+        delattr(user, _ACCESS_MEMO)
 
 
 # The facts of every role assignment in one fixed statement: the permission layer runs on
 # every page, and compiling the ORM query (a join to the office for its path) cost ten
-# times what the database takes to answer it. Still one query a request: never cached,
-# so a role granted or revoked counts from the next request on.
-_FACTS_SQL = """
-    SELECT a.role, a.department_id, a.district_id, a.local_body_id, o.path, a.provider_id
-      FROM {assignment} a LEFT JOIN {office} o ON o.id = a.office_id
-     WHERE a.user_id = %s
-"""
+# times what the database takes to answer it. Never cached across requests, so a role
+# granted or revoked counts from the next request on. The signed-in user's facts come
+# with the user (accounts.backends), through the same columns and joins.
+FACT_COLUMNS = "a.role, a.department_id, a.district_id, a.local_body_id, o.path, a.provider_id"
+_FACT_JOINS = "{assignment} a LEFT JOIN {office} o ON o.id = a.office_id"
 
 
-def _facts_sql() -> str:
+def fact_joins() -> str:
+    """The role assignments `a` and their offices `o`, for FACT_COLUMNS (join on a.user_id)."""
     from govtrain.organisation.models import Office
 
-    return _FACTS_SQL.format(
+    return _FACT_JOINS.format(
         assignment=connection.ops.quote_name(RoleAssignment._meta.db_table),
         office=connection.ops.quote_name(Office._meta.db_table),
     )
 
 
-def _build_access(user: User) -> Access:
+def facts_sql() -> str:
+    return f"SELECT {FACT_COLUMNS} FROM {fact_joins()} WHERE a.user_id = %s"  # noqa: S608 - names only
+
+
+Fact = tuple[str, int | None, int | None, int | None, str | None, int | None]
+
+
+def access_from_facts(user: User, rows: Sequence[Fact]) -> Access:
+    """The access of FACT_COLUMNS' rows, one per role assignment of the user."""
     from govtrain.people.models import Employee
 
-    with connection.cursor() as cursor:
-        cursor.execute(_facts_sql(), [user.pk])
-        rows = cursor.fetchall()
     try:
         # Loaded with the user by the authentication backend: no query on a page.
         employee_id: int | None = user.employee.pk

@@ -15,6 +15,7 @@ from django_stubs_ext import StrOrPromise
 
 from govtrain.accounts.models import User
 from govtrain.notifications.models import Notification
+from govtrain.notifications.selectors import forget_unread
 
 # Bulk loaders (the demo's year of history) keep the in-app lines but send no e-mail.
 _emails_muted: ContextVar[bool] = ContextVar("emails_muted", default=False)
@@ -82,6 +83,7 @@ def notify_each(
 
 def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications (or the listed ones) read; returns how many."""
+    forget_unread(user)  # the navigation's count, if loaded with the user, is now stale
     unread = Notification.objects.filter(user=user, read_at=None)
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
