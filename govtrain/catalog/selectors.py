@@ -7,6 +7,8 @@ import calendar
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from functools import cache as memoize
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -31,8 +33,9 @@ from django.utils.translation import get_language
 from govtrain.accounts.access import Perm, access_for
 from govtrain.accounts.models import User
 from govtrain.catalog import search
-from govtrain.catalog.models import TITLE_ML_ORDER, Centre, Course
+from govtrain.catalog.models import TITLE_ML_ORDER, Centre, Course, Provider, Topic
 from govtrain.classroom.models import Batch, Nomination
+from govtrain.core.fixed_sql import Columns, split_row
 from govtrain.people.models import ServiceClass
 
 # The catalog's pages are cached by the views under this version, which
@@ -248,14 +251,63 @@ def _listed(courses: QuerySet[Course], *, today: dt.date) -> QuerySet[Course]:
     )
 
 
+def ids_in_order(courses: QuerySet[Course]) -> list[int]:
+    """The ids of a search's courses in its order, read as plain rows: through the ORM,
+    turning 4,700 matches of a broad search into a list took 8 ms on PostgreSQL."""
+    sql, params = courses.prefetch_related(None).values_list("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+@memoize
+def _listed_columns() -> tuple[tuple[Columns[Any], ...], tuple[Columns[Any], ...], str, str]:
+    course_fields = [f for f in LISTED_FIELDS if "__" not in f]
+    courses = (
+        Columns(Course, "c", only=[*course_fields, "provider", "topic"]),
+        Columns(Provider, "p", only=[f.split("__")[1] for f in LISTED_FIELDS if f[:3] == "pro"]),
+        Columns(Topic, "t", only=[f.split("__")[1] for f in LISTED_FIELDS if f[:3] == "top"]),
+    )
+    batches = (
+        Columns(Batch, "b", only=[f for f in UPCOMING_FIELDS if "__" not in f]),
+        Columns(Centre, "ce", only=[f.split("__")[1] for f in UPCOMING_FIELDS if "__" in f]),
+    )
+    courses_sql = (
+        f"SELECT {', '.join(cols.sql for cols in courses)}"  # noqa: S608 - names, no input
+        " FROM catalog_course c JOIN catalog_provider p ON p.id = c.provider_id"
+        " JOIN catalog_topic t ON t.id = c.topic_id WHERE c.id IN ({ids})"
+    )
+    batches_sql = (
+        f"SELECT {', '.join(cols.sql for cols in batches)}"  # noqa: S608 - as above
+        " FROM classroom_batch b JOIN catalog_centre ce ON ce.id = b.centre_id"
+        " WHERE b.course_id IN ({ids}) AND b.status = %s AND b.starts_on >= %s"
+        " ORDER BY b.starts_on, b.code"
+    )
+    return courses, batches, courses_sql, batches_sql
+
+
 def courses_listed(*, ids: list[int], today: dt.date) -> list[Course]:
     """The courses of `ids`, in that order, as `courses_search` gives them (LISTED_FIELDS
-    and `upcoming_batches`)."""
+    and `upcoming_batches`): two fixed statements, as a page of results read through the
+    ORM (a join and a prefetch) cost ten times what the database took to answer."""
     if not ids:
         return []
-    found = {
-        course.pk: course for course in _listed(Course.objects.filter(pk__in=ids), today=today)
-    }
+    courses, batches, courses_sql, batches_sql = _listed_columns()
+    placeholders = ", ".join(["%s"] * len(ids))
+    found: dict[int, Course] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(courses_sql.format(ids=placeholders), ids)
+        for row in cursor.fetchall():
+            course, provider, topic = split_row(row, *courses)
+            Course.provider.field.set_cached_value(course, provider)
+            Course.topic.field.set_cached_value(course, topic)
+            course.upcoming_batches = []
+            found[course.pk] = course
+        cursor.execute(batches_sql.format(ids=placeholders), [*ids, Batch.Status.SCHEDULED, today])
+        for row in cursor.fetchall():
+            batch, centre = split_row(row, *batches)
+            Batch.centre.field.set_cached_value(batch, centre)
+            found[batch.course_id].upcoming_batches.append(batch)  # type: ignore[attr-defined]
     return [found[pk] for pk in ids if pk in found]
 
 

@@ -117,9 +117,11 @@ def _list_fragments(request: AuthedRequest, *, is_learner: bool) -> dict[str, st
 def _page_of(courses: QuerySet[Course], number: str | None, today: dt.date) -> Page[Course]:
     """As Paginator.get_page in one read of the search: the ids of every match in order
     (their number is the count), then the page's courses by id. On PostgreSQL a broad
-    search ("kerala": 4,700 courses) cost as much again to count as to page, and sorting
-    the matches with every listed column took twice as long as sorting their ids."""
-    ids = list(courses.prefetch_related(None).values_list("pk", flat=True))
+    search ("kerala": 4,700 courses) cost as much again to count as to page. A window
+    count with LIMIT sorted less, but PostgreSQL then planned some filters as a walk of
+    the title index expecting to stop early, which the count never lets it (30 ms where
+    sorting every match takes 4 ms)."""
+    ids = selectors.ids_in_order(courses)
     page = Paginator(ids, PAGE_SIZE).get_page(number)
     return Page(
         selectors.courses_listed(ids=list(page.object_list), today=today),

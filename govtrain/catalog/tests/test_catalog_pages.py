@@ -119,6 +119,27 @@ def test_pages_of_twenty(client, learner_a) -> None:
     assert [c.code for c in second] == [f"C-{i:03d}" for i in range(20, 25)]
 
 
+def test_pages_count_every_match_and_an_old_link_past_the_end_shows_the_last(
+    client, learner_a
+) -> None:
+    many_courses(45)
+    client.force_login(learner_a.user)
+
+    first = client.get(CATALOG, {"q": "records"})
+    assert "45 courses" in first.content.decode()
+    assert "Page 1 of 3" in first.content.decode()
+    past = client.get(CATALOG, {"q": "records", "page": 9}).context["page"]
+    assert past.number == 3
+    assert [c.code for c in past] == [f"C-{i:03d}" for i in range(40, 45)]
+    assert not past.has_next()
+    assert past.has_previous()
+    garbled = client.get(CATALOG, {"q": "records", "page": "x"}).context["page"]
+    assert garbled.number == 1
+    nothing = client.get(CATALOG, {"q": "nosuchword", "page": 2})
+    assert nothing.context["page"].paginator.count == 0
+    assert "No course matches" in nothing.content.decode()
+
+
 @pytest.mark.parametrize("courses", [1, 30])
 def test_the_catalog_reads_the_same_number_of_rows_whatever_the_page_holds(
     client, learner_a, django_assert_num_queries, layout_queries, courses
