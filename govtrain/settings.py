@@ -93,6 +93,10 @@ INSTALLED_APPS = [
     "govtrain.classroom",
     "govtrain.records",
     "govtrain.notifications",
+    "govtrain.scorm",
+    "govtrain.lrs",
+    "govtrain.learning",
+    "govtrain.external",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,10 @@ urlpatterns = [
     path("", include("govtrain.notifications.urls")),
     path("", include("govtrain.records.urls")),
     path("", include("govtrain.catalog.urls")),
+    path("", include("govtrain.learning.urls")),
+    path("", include("govtrain.scorm.urls")),
+    path("", include("govtrain.external.urls")),
+    path("", include("govtrain.lrs.urls")),
     path("api/", include("govtrain.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -35,6 +35,7 @@ class Perm(enum.StrEnum):
     CATALOG_MANAGE = "catalog.manage"  # courses, batches, confirmations of the user's providers
     NOMINATE = "classroom.nominate"  # nominate and approve staff in scope
     ADMIN_SITE = "admin.site"
+    LRS_MANAGE = "lrs.manage"  # issue xAPI credentials to other systems (state-wide)
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {

@@ -23,7 +23,8 @@ class Enrolment(TimeStampedModel):
     course = models.ForeignKey(
         "catalog.Course", on_delete=models.PROTECT, related_name="enrolments"
     )
-    # The classroom batch, when the offering is one (online runs come with issue #4).
+    # The classroom batch, when the offering is one. Online and external courses have no
+    # batch: one enrolment per employee and course, reopened if they enrol again.
     batch = models.ForeignKey(
         "classroom.Batch",
         on_delete=models.PROTECT,
@@ -51,6 +52,11 @@ class Enrolment(TimeStampedModel):
                 fields=["employee", "batch"],
                 condition=Q(batch__isnull=False),
                 name="one_enrolment_per_batch",
+            ),
+            models.UniqueConstraint(
+                fields=["employee", "course"],
+                condition=Q(batch__isnull=True),
+                name="one_enrolment_per_course_without_batch",
             ),
             models.CheckConstraint(
                 condition=Q(hours_credited__gte=0), name="enrolment_hours_not_negative"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from govtrain.accounts.models import User
 from govtrain.audit.services import audit_record
+from govtrain.catalog.models import Course
 from govtrain.classroom.models import Batch
 from govtrain.people.models import Employee
 from govtrain.records.models import Enrolment
@@ -29,6 +31,62 @@ def enrolment_open(*, employee: Employee, batch: Batch) -> Enrolment:
     if not created and enrolment.status == Enrolment.Status.WITHDRAWN:
         enrolment.status = Enrolment.Status.ENROLLED
         enrolment.save(update_fields=["status", "updated_at"])
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_open_in_course(*, employee: Employee, course: Course, by: User | None) -> Enrolment:
+    """Enrol an employee in a course that has no batches (online, external): once per
+    course, reopened if they had withdrawn. A completed enrolment stays completed.
+    The caller checks that the course is open to them and that `by` may enrol them."""
+    if course.modality == Course.Modality.CLASSROOM:
+        raise ValidationError(_("A classroom course is joined through a batch's nomination."))
+    enrolment, created = Enrolment.objects.select_for_update().get_or_create(
+        employee=employee, course=course, batch=None
+    )
+    if created or enrolment.status == Enrolment.Status.WITHDRAWN:
+        before = None if created else {"status": enrolment.status}
+        enrolment.status = Enrolment.Status.ENROLLED
+        enrolment.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=by,
+            action="enrolment.enrolled",
+            target=enrolment,
+            before=before,
+            after={"status": enrolment.status},
+        )
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_complete(
+    *, enrolment: Enrolment, completed_on: dt.date, by: User | None, reason: str = ""
+) -> Enrolment:
+    """Record the completion of an enrolment without a batch (an online course's rule met,
+    an external course's evidence verified) and credit the course's hours. Idempotent:
+    completing a completed enrolment changes nothing."""
+    enrolment = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
+    if enrolment.batch_id is not None:
+        raise ValidationError(_("A batch's enrolments are completed when the batch is closed."))
+    if enrolment.status == Enrolment.Status.COMPLETED:
+        return enrolment
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        raise ValidationError(_("A withdrawn enrolment cannot be completed."))
+    before = _outcome_snapshot(enrolment)
+    enrolment.status = Enrolment.Status.COMPLETED
+    enrolment.completed_on = completed_on
+    enrolment.hours_credited = enrolment.course.hours
+    enrolment.save(update_fields=["status", "completed_on", "hours_credited", "updated_at"])
+    after = _outcome_snapshot(enrolment)
+    keys = [k for k in after if after[k] != before[k]]
+    audit_record(
+        actor=by,
+        action="enrolment.completed",
+        target=enrolment,
+        before={k: before[k] for k in keys},
+        after={k: after[k] for k in keys},
+        reason=reason,
+    )
     return enrolment
 
 

@@ -7,10 +7,14 @@ from govtrain.api.v1 import (
     audit,
     catalog,
     classroom,
+    external,
+    learning,
+    lrs,
     nominations,
     organisation,
     people,
     records,
+    scorm,
 )
 
 router = DefaultRouter()
@@ -53,4 +57,13 @@ urlpatterns += [
         records.training_record,
         name="employee-training-record",
     ),
+]
+
+# Online learning, SCORM, external courses and the LRS's own management (issue #4): each
+# area keeps its routes in its module. The xAPI resources live under /xapi/ (govtrain.lrs).
+urlpatterns += [
+    *learning.urlpatterns,
+    *scorm.urlpatterns,
+    *external.urlpatterns,
+    *lrs.urlpatterns,
 ]

@@ -1,0 +1,1 @@
+"""External courses (MOOCs): enrolments and verified evidence (issue #4)."""

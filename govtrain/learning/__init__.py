@@ -1,0 +1,1 @@
+"""Online courses: modules and lessons, progress, SCORM attempts (issue #4)."""

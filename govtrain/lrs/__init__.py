@@ -1,0 +1,1 @@
+"""The built-in xAPI Learning Record Store (issue #4)."""

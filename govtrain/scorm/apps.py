@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ScormConfig(AppConfig):
+    name = "govtrain.scorm"
+    label = "scorm"
