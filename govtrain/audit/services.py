@@ -31,6 +31,30 @@ def audit_record(
     )
 
 
+def audit_changes(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    reason: str = "",
+) -> AuditEvent | None:
+    """Append one event with the fields whose values differ between two snapshots of the
+    target (None, and nothing written, when none does)."""
+    keys = [key for key in after if after[key] != before.get(key)]
+    if not keys:
+        return None
+    return audit_record(
+        actor=actor,
+        action=action,
+        target=target,
+        before={key: before.get(key) for key in keys},
+        after={key: after[key] for key in keys},
+        reason=reason,
+    )
+
+
 def audit_record_many(
     *,
     actor: User | None,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govtrain.accounts.models import User
-from govtrain.audit.services import audit_record
+from govtrain.audit.services import audit_changes, audit_record
 from govtrain.catalog.models import Course
 from govtrain.classroom.models import Batch
 from govtrain.people.models import Employee
@@ -77,14 +77,12 @@ def enrolment_complete(
     enrolment.completed_on = completed_on
     enrolment.hours_credited = enrolment.course.hours
     enrolment.save(update_fields=["status", "completed_on", "hours_credited", "updated_at"])
-    after = _outcome_snapshot(enrolment)
-    keys = [k for k in after if after[k] != before[k]]
-    audit_record(
+    audit_changes(
         actor=by,
         action="enrolment.completed",
         target=enrolment,
-        before={k: before[k] for k in keys},
-        after={k: after[k] for k in keys},
+        before=before,
+        after=_outcome_snapshot(enrolment),
         reason=reason,
     )
     return enrolment
@@ -163,17 +161,15 @@ def enrolment_outcomes_record(
             enrolment.completed_on = None
             enrolment.hours_credited = Decimal(0)
         enrolment.attendance_percent = _attendance_percent(minutes, total_minutes)
-        after = _outcome_snapshot(enrolment)
-        if after != before:
+        event = audit_changes(
+            actor=by,
+            action=f"enrolment.{enrolment.status}",
+            target=enrolment,
+            before=before,
+            after=_outcome_snapshot(enrolment),
+        )
+        if event is not None:
             changed.append(enrolment)
-            keys = [k for k in after if after[k] != before[k]]
-            audit_record(
-                actor=by,
-                action=f"enrolment.{enrolment.status}",
-                target=enrolment,
-                before={k: before[k] for k in keys},
-                after={k: after[k] for k in keys},
-            )
     now = timezone.now()
     for enrolment in changed:
         enrolment.updated_at = now
