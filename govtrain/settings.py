@@ -100,6 +100,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: SCORM content's host answers its own URLs before sessions, CSRF and logins.
+    "govtrain.scorm.middleware.ContentOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -298,6 +300,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/noto-sans-malayalam", NODE_MODULES / "@fontsource" / "noto-sans-malayalam"),
+    ("vendor/scorm-again", NODE_MODULES / "scorm-again" / "dist"),
 ]
 MEDIA_ROOT = str(Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media"))))
 STORAGES = {
@@ -316,6 +319,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # An HR export of half a million employees is about 60 MB as CSV.
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 200)
+# A certificate from another institute, as a PDF or an image (govtrain.external).
+EXTERNAL_EVIDENCE_MAX_MB = env_int("EXTERNAL_EVIDENCE_MAX_MB", 10)
+
+# --- SCORM content ---------------------------------------------------------------------
+# Package content is untrusted, so it is served from another site than the platform's
+# (docs/scorm.md). Empty: derived per request, 127.0.0.1:PORT <-> localhost:PORT.
+SCORM_CONTENT_ORIGIN = env_str("SCORM_CONTENT_ORIGIN").rstrip("/")
+SCORM_TOKEN_MAX_AGE = env_int("SCORM_TOKEN_MAX_AGE", 8 * 3600)
+SCORM_MAX_UPLOAD_MB = env_int("SCORM_MAX_UPLOAD_MB", 200)
+SCORM_MAX_UNCOMPRESSED_MB = env_int("SCORM_MAX_UNCOMPRESSED_MB", 1000)
+SCORM_MAX_ENTRIES = env_int("SCORM_MAX_ENTRIES", 10000)
+SCORM_MAX_RATIO = env_int("SCORM_MAX_RATIO", 100)
+if SCORM_CONTENT_ORIGIN:
+    ALLOWED_HOSTS.append(SCORM_CONTENT_ORIGIN.split("://", 1)[-1].split(":", 1)[0])
 
 # --- API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
