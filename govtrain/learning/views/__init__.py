@@ -1,0 +1,1 @@
+"""Pages of online learning: authoring (authoring.py), the learner's side (learner.py)."""
