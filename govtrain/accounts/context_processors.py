@@ -41,6 +41,9 @@ MENU: tuple[tuple[str, str, str | None], ...] = (
     ("notifications:list", _("Notifications"), None),
     ("classroom:calendar", _("Calendar"), None),
     ("classroom:batch-list", _("Batches"), "manage_batches"),
+    ("external:evidence-list", _("My external courses"), "profile"),
+    ("external:evidence-queue", _("Evidence to verify"), "manage_batches"),
+    ("scorm:package-list", _("SCORM packages"), "manage_batches"),
     ("admin:index", _("Administration"), "admin"),
 )
 

@@ -36,6 +36,7 @@ from govtrain.catalog.models import Course
 from govtrain.classroom.models import Batch
 from govtrain.classroom.selectors import batch_actions_for, policy_for
 from govtrain.core.http import AuthedRequest
+from govtrain.external import selectors as external_selectors
 
 PAGE_SIZE = 20
 
@@ -223,8 +224,10 @@ def course_detail(request: AuthedRequest, code: str) -> HttpResponse:
             "catalog/_batch_actions.html", {"batch": batch, "csrf_token": csrf_token}
         )
         body = body.replace(f"<!--batch-actions:{batch.pk}-->", html, 1)
-    return render(
-        request,
-        "catalog/course_detail.html",
-        {"course": course, "body": mark_safe(body)},  # noqa: S308 - our own rendered templates
-    )
+    context = {
+        "course": course,
+        "body": mark_safe(body),  # noqa: S308 - our own rendered templates
+        # The reader's part of an external course (None, and no query, for the others).
+        "external": external_selectors.course_actions_for(user=request.user, course=course),
+    }
+    return render(request, "catalog/course_detail.html", context)
