@@ -9,7 +9,8 @@ Prints a table and merges its records into bench/results/latest.json. Work files
 
 Parts (--only): import (the employee import), people (directory search), catalog
 (catalog search), throughput (catalog and course pages under load), classroom (bulk
-nomination and attendance). Every part runs on the database the import filled; without
+nomination and attendance), lrs (xAPI statement ingestion and queries at --statements
+stored statements, bench/lrs.py). Every part runs on the database the import filled; without
 the import part the employees are imported all the same, untimed.
 """
 
@@ -46,6 +47,7 @@ from bench.common import (
     table,
 )
 from bench.importing import import_untimed, measure_import, prepare
+from bench.lrs import measure_lrs
 from bench.search import measure_search
 
 
@@ -79,8 +81,17 @@ TARGETS = {
     "attendance_60_s": Target(1.0, "at most 1 s"),
     "catalog_page_rps": Target(0.15, "at least 0.15 of the bare view's", ratio=True, at_least=True),
     "course_page_rps": Target(0.15, "at least 0.15 of the bare view's", ratio=True, at_least=True),
+    # Issue #4, at 10 million statements (--statements).
+    "lrs_ingest_single_per_s": Target(
+        0.5, "at least 0.5 of the bare view's", ratio=True, at_least=True
+    ),
+    "lrs_ingest_batch100_per_s": Target(
+        0.4, "at least 0.4 of the floor's", ratio=True, at_least=True
+    ),
+    "lrs_query_p95_ms": Target(100.0, "p95 at most 100 ms"),
 }
-PARTS = ("import", "people", "catalog", "throughput", "classroom")
+PARTS = ("import", "people", "catalog", "throughput", "classroom", "lrs")
+TARGET_STATEMENTS = 10_000_000
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -126,6 +137,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="search PostgreSQL without running ANALYZE first (see bench/README.md)",
     )
+    parser.add_argument(
+        "--statements",
+        type=int,
+        default=TARGET_STATEMENTS,
+        help="statements stored in the LRS before its figures (lrs part)",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS, help="JSON file to merge into")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
@@ -140,6 +157,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         args.parts.remove("import")
     if args.rows < 100 or args.queries < 1 or args.catalog_queries < 1:
         parser.error("--rows must be at least 100, --queries and --catalog-queries at least 1")
+    if args.statements < 1000:
+        parser.error("--statements must be at least 1000")
     if not 1 <= args.load_seconds <= 120:
         parser.error("--load-seconds must be between 1 and 120")
     return args
@@ -287,6 +306,11 @@ def main(argv: list[str] | None = None) -> int:
                 records += found
             if "classroom" in args.parts:
                 found, db_notes["classroom"] = measure_classroom(db)
+                records += found
+            if "lrs" in args.parts:
+                found, db_notes["lrs"] = measure_lrs(
+                    db, statements=args.statements, load_seconds=args.load_seconds
+                )
                 records += found
         except (BenchError, subprocess.CalledProcessError) as exc:
             detail = getattr(exc, "stderr", "") or ""
