@@ -104,8 +104,9 @@ def _shape(statements: int) -> tuple[int, int]:
 
 def _rows(count: int, agents: int, courses: int, now: dt.datetime) -> Iterator[tuple[Any, ...]]:
     """(statement_id, actor_hash, verb_hash, activity_hash, registration, stored, body,
-    agent hashes, activity hashes) as the service stores them, oldest first over a year."""
-    from govtrain.lrs.services import _links, agent_key, dumps, iso, key_hash, platform_authority
+    linked agent hashes, linked activity hashes, the object's id and definition) as the
+    service stores them, oldest first over a year."""
+    from govtrain.lrs.services import dumps, index_keys, iso, key_hash, platform_authority
 
     rng = random.Random(SEED)  # noqa: S311 - synthetic data, not a secret
     authority = platform_authority()
@@ -120,18 +121,49 @@ def _rows(count: int, agents: int, courses: int, now: dt.datetime) -> Iterator[t
         full["stored"] = iso(stored)
         full["authority"] = authority
         full["version"] = "1.0.0"
-        agents_h, activities_h = _links(full)
+        keys = index_keys(full)
         yield (
             statement_id,
-            key_hash(agent_key(body["actor"])),
+            keys.actor,
             key_hash(body["verb"]["id"]),
-            key_hash(body["object"]["id"]),
+            keys.activity,
             uuid.UUID(body["context"]["registration"]),
             stored,
             dumps(full),
-            agents_h,
-            activities_h,
+            keys.linked_agents,
+            keys.linked_activities,
+            body["object"]["id"],
+            body["object"]["definition"],
         )
+
+
+def _activities(definitions: dict[str, Any], vendor: str) -> None:
+    """The activities' canonical definitions, written as the service writes them (compact
+    JSON, keyed by the SHA-256 of the id), so that ingestion finds them known."""
+    import hashlib
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from govtrain.lrs.services import dumps
+
+    now = timezone.now()
+    rows = [
+        (hashlib.sha256(a.encode()).hexdigest(), a, dumps(d), now, now)
+        for a, d in definitions.items()
+    ]
+    columns = "key, activity_id, definition, created_at, updated_at"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY lrs_activity ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            stamp = connection.ops.adapt_datetimefield_value(now)
+            cursor.executemany(
+                f"INSERT OR IGNORE INTO lrs_activity ({columns}) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608 - fixed columns
+                [(k, a, d, stamp, stamp) for k, a, d, _c, _u in rows],
+            )
 
 
 def _secondary_indexes(cursor: Any, vendor: str, tables: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -188,12 +220,15 @@ def generate(statements: int) -> dict[str, Any]:
     )
     rows = _rows(statements, agents, courses, now)
     written = 0
+    # Each activity's definition, as the service keeps the latest one it was sent.
+    definitions: dict[str, Any] = {}
     while written < statements and not reused:
         chunk: list[tuple[Any, ...]] = []
         links: list[tuple[Any, ...]] = []
         for row in rows:
             seq += 1
-            sid, actor, verb, activity, registration, stored, body, agent_hs, activity_hs = row
+            sid, actor, verb, activity, registration, stored, body, agent_hs, activity_hs = row[:9]
+            definitions[row[9]] = row[10]
             chunk.append((seq, sid, actor, verb, activity, registration, stored, False, body))
             for h in agent_hs:
                 link_id += 1
@@ -244,6 +279,7 @@ def generate(statements: int) -> dict[str, Any]:
         written += len(chunk)
         if written % (CHUNK * 10) == 0:
             sys.stderr.write(f"{written} statements\n")
+    _activities(definitions, vendor)
     loaded = time.perf_counter() - started
     with connection.cursor() as cursor:
         for _name, sql in indexes:
@@ -316,7 +352,7 @@ def _queries(
     def add(kind: str, params: dict[str, str], f: selectors.StatementFilter | None) -> None:
         mix.append({"kind": kind, "path": "/xapi/statements?" + urlencode(params)})
         if f is not None and kind not in explains:
-            explains[kind] = selectors.statements_query(f).explain()
+            explains[kind] = _explain(selectors.statements_queries(f))
 
     month_ago = now - dt.timedelta(days=30)
     for statement_id, registration, body in sample:
@@ -370,8 +406,15 @@ def _queries(
             token = selectors.more_token(f, "exact", (last[1], last[0]))
             mix.append({"kind": "more", "path": "/xapi/statements?" + urlencode({"more": token})})
             if "more" not in explains:
-                explains["more"] = selectors.statements_query(f, after=(last[1], last[0])).explain()
+                explains["more"] = _explain(
+                    selectors.statements_queries(f, after=(last[1], last[0]))
+                )
     return mix, explains
+
+
+def _explain(queries: list[Any]) -> str:
+    """The plans of a filter's queries (one per way its leading filter finds statements)."""
+    return "\n--- and ---\n".join(query.explain() for query in queries)
 
 
 def floor(batches: int) -> dict[str, Any]:

@@ -102,6 +102,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: SCORM content's host answers its own URLs before sessions, CSRF and logins.
     "govtrain.scorm.middleware.ContentOriginMiddleware",
+    # Then the xAPI resources, which authenticate every request with HTTP Basic.
+    "govtrain.lrs.middleware.XapiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

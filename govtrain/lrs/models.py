@@ -4,8 +4,10 @@ Each statement's JSON is stored once, as compact text. The standard query filter
 narrow indexed columns: 64-bit hashes of the actor's identifier, the verb and the object
 activity (8 bytes each instead of IRIs of 40-200 characters, so that the indexes of 10
 million statements stay small), the registration and the stored time. Agents and
-activities anywhere else in a statement (context, sub-statement, group members) go to a
-narrow side table for the `related_agents` / `related_activities` filters.
+activities anywhere else in a statement (context, sub-statement, group members, authority)
+go to a narrow side table for the `related_agents` / `related_activities` filters, which
+read both. Ingestion pays for every index entry, mostly in pages of the hash-keyed ones
+that each statement lands on at random, so nothing is indexed twice (docs/xapi.md).
 """
 
 from __future__ import annotations
@@ -69,8 +71,11 @@ class Statement(models.Model):
     registration = models.UUIDField(null=True)
     stored = models.DateTimeField()
     voided = models.BooleanField(default=False)
-    # None when the platform itself recorded the statement.
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, null=True, related_name="+")
+    # None when the platform itself recorded the statement. No index of its own: the
+    # (client, stored, seq) index below serves both the scope and the foreign key.
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
     body = models.TextField()
 
     class Meta:
@@ -80,8 +85,16 @@ class Statement(models.Model):
             models.Index(fields=["actor_hash", "stored", "seq"], name="lrs_stmt_actor"),
             models.Index(fields=["verb_hash", "stored", "seq"], name="lrs_stmt_verb"),
             models.Index(fields=["activity_hash", "stored", "seq"], name="lrs_stmt_activity"),
-            models.Index(fields=["registration", "stored", "seq"], name="lrs_stmt_registration"),
-            models.Index(fields=["client", "stored", "seq"], name="lrs_stmt_client"),
+            models.Index(
+                fields=["registration", "stored", "seq"],
+                name="lrs_stmt_registration",
+                condition=models.Q(registration__isnull=False),
+            ),
+            models.Index(
+                fields=["client", "stored", "seq"],
+                name="lrs_stmt_client",
+                condition=models.Q(client__isnull=False),
+            ),
             models.Index(
                 fields=["object_agent_hash"],
                 name="lrs_stmt_object_agent",
@@ -97,7 +110,8 @@ class Statement(models.Model):
 
 
 class StatementLink(models.Model):
-    """An agent or activity anywhere in a statement, for the `related_*` filters."""
+    """An agent or activity of a statement other than its actor and object (those are the
+    statement's own indexed columns), for the `related_*` filters."""
 
     class Kind(models.IntegerChoices):
         AGENT = 1
@@ -105,6 +119,8 @@ class StatementLink(models.Model):
 
     # No primary-key column of its own would be cheaper still, but Django needs one.
     id = models.BigAutoField(primary_key=True)
+    # Not indexed: statements are never deleted (xAPI voids them instead), so nothing
+    # looks links up by statement.
     statement = models.ForeignKey(
         Statement, on_delete=models.CASCADE, related_name="links", db_index=False
     )
@@ -117,7 +133,6 @@ class StatementLink(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["kind", "key_hash", "stored", "statement"], name="lrs_link_key"),
-            models.Index(fields=["statement"], name="lrs_link_statement"),
         ]
 
     def __str__(self) -> str:

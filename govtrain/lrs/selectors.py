@@ -45,8 +45,35 @@ def statement_body(*, statement_id: uuid.UUID, voided: bool, client_id: int | No
     return rows.values_list("body", flat=True).first()
 
 
-def _linked(kind: int, hash_: int) -> QuerySet[StatementLink, Any]:
-    return StatementLink.objects.filter(kind=kind, key_hash=hash_).values("statement_id")
+# The fields a page is ordered and bounded on: the statement's own, or, when its rows come
+# through a link, the link's copy of them, which the link table's index holds in order.
+_ON_STATEMENT = ("stored", "seq")
+_ON_LINK = ("links__stored", "links__statement")
+
+
+@dataclass(frozen=True)
+class _FoundBy:
+    """One way a filter value finds statements: a column of theirs, or their link rows."""
+
+    drive: Q  # the condition when these rows are the ones read in order
+    check: Q  # the same condition as a test on a statement read another way
+    fields: tuple[str, str]
+
+
+def _column(**lookup: Any) -> _FoundBy:
+    return _FoundBy(Q(**lookup), Q(**lookup), _ON_STATEMENT)
+
+
+def _link(kind: int, hash_: int) -> _FoundBy:
+    linked = StatementLink.objects.filter(kind=kind, key_hash=hash_).values("statement_id")
+    return _FoundBy(Q(links__kind=kind, links__key_hash=hash_), Q(seq__in=linked), _ON_LINK)
+
+
+def _any(ways: list[_FoundBy]) -> Q:
+    check = Q()
+    for way in ways:
+        check |= way.check
+    return check
 
 
 def statements_matching(
@@ -54,40 +81,61 @@ def statements_matching(
 ) -> list[tuple[int, dt.datetime, str]]:
     """One page (limit + 1 rows, to tell whether there is more) of non-voided statements,
     newest first unless ascending, as (seq, stored, body)."""
-    return list(statements_query(f, after=after))
+    queries = statements_queries(f, after=after)
+    if len(queries) == 1:
+        return list(queries[0])
+    # Each query reads its page in order from its own index; the page is their merge.
+    rows = {row[0]: row for query in queries for row in query}
+    ordered = sorted(rows.values(), key=lambda row: (row[1], row[0]), reverse=not f.ascending)
+    return ordered[: f.limit + 1]
 
 
-def statements_query(
+def statements_queries(
     f: StatementFilter, *, after: tuple[dt.datetime, int] | None = None
-) -> QuerySet[Statement, tuple[int, dt.datetime, str]]:
-    """The query of `statements_matching`, for EXPLAIN in the bench."""
-    # Every condition goes into one filter() call: Django joins the link table once for
-    # all conditions on it only within the same call.
+) -> list[QuerySet[Statement, tuple[int, dt.datetime, str]]]:
+    """The queries of `statements_matching`, one for each way the leading filter finds
+    statements (the `related_*` filters read the statements' columns and their links),
+    each limited to a page; also for EXPLAIN in the bench."""
     conds: list[Q] = [Q(voided=False)]
-    # The order's time: the statement's, or with a related filter the matching link's (the
-    # same value), which that link table's index already holds in order.
-    stored_field, seq_field = "stored", "seq"
-    agent_h = key_hash(agent_key(f.agent)) if f.agent is not None else None
-    activity_h = key_hash(f.activity) if f.activity is not None else None
-    if activity_h is not None and f.related_activities:
-        conds.append(Q(links__kind=StatementLink.Kind.ACTIVITY, links__key_hash=activity_h))
-        stored_field, seq_field = "links__stored", "links__statement"
-    elif activity_h is not None:
-        conds.append(Q(activity_hash=activity_h))
-    if agent_h is not None and f.related_agents:
-        if stored_field == "stored":
-            conds.append(Q(links__kind=StatementLink.Kind.AGENT, links__key_hash=agent_h))
-            stored_field, seq_field = "links__stored", "links__statement"
-        else:
-            conds.append(Q(seq__in=_linked(StatementLink.Kind.AGENT, agent_h)))
-    elif agent_h is not None:
-        conds.append(Q(actor_hash=agent_h) | Q(object_agent_hash=agent_h))
+    agent_ways: list[_FoundBy] = []
+    activity_ways: list[_FoundBy] = []
+    if f.agent is not None:
+        agent_h = key_hash(agent_key(f.agent))
+        agent_ways = [_column(actor_hash=agent_h), _column(object_agent_hash=agent_h)]
+        if f.related_agents:
+            agent_ways.append(_link(StatementLink.Kind.AGENT, agent_h))
+    if f.activity is not None:
+        activity_h = key_hash(f.activity)
+        activity_ways = [_column(activity_hash=activity_h)]
+        if f.related_activities:
+            activity_ways.append(_link(StatementLink.Kind.ACTIVITY, activity_h))
+    # The activity leads when it is the broader filter or the only one; the other filter
+    # is then a condition on the statements read.
+    if activity_ways and (f.related_activities or not agent_ways):
+        lead, other = activity_ways, agent_ways
+    elif agent_ways:
+        lead, other = agent_ways, activity_ways
+    else:
+        lead, other = [_FoundBy(Q(), Q(), _ON_STATEMENT)], []
+    if other:
+        conds.append(_any(other))
     if f.verb is not None:
         conds.append(Q(verb_hash=key_hash(f.verb)))
     if f.registration is not None:
         conds.append(Q(registration=f.registration))
     if f.client_id is not None:
         conds.append(Q(client_id=f.client_id))
+    return [_page(f, [*conds, way.drive], way.fields, after) for way in lead]
+
+
+def _page(
+    f: StatementFilter,
+    conds: list[Q],
+    fields: tuple[str, str],
+    after: tuple[dt.datetime, int] | None,
+) -> QuerySet[Statement, tuple[int, dt.datetime, str]]:
+    stored_field, seq_field = fields
+    conds = list(conds)
     # xAPI 1.0.3 7.2.3: since is exclusive, until inclusive, both on `stored`.
     if f.since is not None:
         conds.append(Q(**{f"{stored_field}__gt": f.since}))
@@ -103,6 +151,8 @@ def statements_query(
             Q(**{f"{stored_field}__{strict}": stored})
             | Q(**{stored_field: stored, f"{seq_field}__{strict}": seq})
         )
+    # Every condition goes into one filter() call: Django joins the link table once for
+    # all conditions on it only within the same call.
     rows = Statement.objects.filter(*conds)
     order = (stored_field, seq_field) if f.ascending else (f"-{stored_field}", f"-{seq_field}")
     return rows.order_by(*order).values_list("seq", "stored", "body")[: f.limit + 1]

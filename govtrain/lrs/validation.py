@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -75,10 +76,28 @@ def _fail(path: str, message: str) -> ValidationError:
 def _object(value: Any, path: str, allowed: frozenset[str]) -> Json:
     if not isinstance(value, dict):
         raise _fail(path, _("must be a JSON object."))
-    extra = set(value) - allowed
-    if extra:
+    if not allowed.issuperset(value):
+        extra = set(value) - allowed
         raise _fail(path, _("unknown properties %(names)s.") % {"names": ", ".join(sorted(extra))})
     return value
+
+
+def _dict(value: Any, path: str) -> Json:
+    if not isinstance(value, dict):
+        raise _fail(path, _("must be a JSON object."))
+    return cast(Json, value)
+
+
+# Statements repeat their verbs, activity ids and types, and language tags: each distinct
+# string is matched against its pattern once per process.
+@lru_cache(maxsize=65_536)
+def _is_iri(value: str) -> bool:
+    return _IRI.match(value) is not None
+
+
+@lru_cache(maxsize=1024)
+def _is_language_tag(value: str) -> bool:
+    return _LANG.match(value) is not None
 
 
 def _string(value: Any, path: str) -> str:
@@ -100,7 +119,7 @@ def _number(value: Any, path: str) -> float:
 
 
 def iri(value: Any, path: str) -> str:
-    if not isinstance(value, str) or not _IRI.match(value):
+    if not isinstance(value, str) or not _is_iri(value):
         raise _fail(path, _("must be an absolute IRI."))
     return value
 
@@ -136,16 +155,17 @@ def timestamp(value: Any, path: str, version: str) -> str:
 
 
 def language_map(value: Any, path: str) -> Json:
-    value = _object(value, path, frozenset(value) if isinstance(value, dict) else frozenset())
-    for tag, text in value.items():
-        if not _LANG.match(tag):
+    texts = _dict(value, path)
+    for tag, text in texts.items():
+        if not _is_language_tag(tag):
             raise _fail(path, _("%(tag)s is not a language tag.") % {"tag": tag})
-        _string(text, f"{path}.{tag}")
-    return cast(Json, value)
+        if not isinstance(text, str):
+            raise _fail(f"{path}.{tag}", _("must be a string."))
+    return texts
 
 
 def extensions(value: Any, path: str) -> Json:
-    value = _object(value, path, frozenset(value) if isinstance(value, dict) else frozenset())
+    value = _dict(value, path)
     for key in value:
         iri(key, f"{path} key")
     return cast(Json, value)
@@ -338,7 +358,7 @@ def context(value: Any, path: str, *, version: str, object_is_activity: bool) ->
             if not object_is_activity:
                 raise _fail(f"{path}.{key}", _("is only allowed when the object is an Activity."))
     if "language" in value and (
-        not isinstance(value["language"], str) or not _LANG.match(value["language"])
+        not isinstance(value["language"], str) or not _is_language_tag(value["language"])
     ):
         raise _fail(f"{path}.language", _("must be a language tag."))
     if "statement" in value:

@@ -136,7 +136,7 @@ def _body_json(request: HttpRequest) -> Any:
     if not (request.content_type or "").startswith("application/json"):
         raise ValidationError(_("Statements must be sent as application/json."))
     try:
-        return json.loads(request.body)
+        return services.loads(request.body)
     except ValueError:
         raise ValidationError(_("The request body is not valid JSON.")) from None
 
@@ -206,7 +206,7 @@ def _statements_post(request: XapiRequest) -> HttpResponse:
     outcome = services.statements_store(
         statements=batch, client=request.client, version=request.xapi_version
     )
-    return HttpResponse(json.dumps(outcome.ids), content_type="application/json")
+    return HttpResponse(services.dumps(outcome.ids), content_type="application/json")
 
 
 _BY_ID_ALLOWED = {"statementId", "voidedStatementId", "format", "attachments"}

@@ -293,6 +293,35 @@ def test_related_filters_reach_context_activities_and_instructors(
     assert StatementLink.objects.filter(statement__statement_id=a).exists()
 
 
+def test_related_filters_merge_objects_and_mentions_newest_first_across_pages(
+    writer: Xapi, reader: Xapi
+) -> None:
+    course = "https://example.org/courses/parent"
+    asha = {"objectType": "Agent", "mbox": "mailto:asha@example.org"}
+    in_context = {"contextActivities": {"parent": [{"id": course}]}}
+    ids = [
+        writer.post(URL, make_statement(object={"id": course})).json()[0],
+        writer.post(URL, make_statement(context=in_context)).json()[0],
+        writer.post(URL, make_statement(object={"id": course}, context=in_context)).json()[0],
+        # Asha as actor and object at once: found once, not twice.
+        writer.post(URL, make_statement(actor=asha, object=asha)).json()[0],
+    ]
+    params = {"activity": course, "related_activities": "true", "limit": 2}
+
+    first = reader.get(URL, params).json()
+    second = reader.get(first["more"]).json()
+
+    assert [s["id"] for s in first["statements"]] == [ids[2], ids[1]]
+    assert [s["id"] for s in second["statements"]] == [ids[0]]
+    assert second["more"] == ""
+    found = _ids(reader.get(URL, {"agent": json.dumps(asha), "related_agents": "true"}))
+    assert found == list(reversed(ids))
+    assert _ids(reader.get(URL, {"agent": json.dumps(asha), "activity": course})) == [
+        ids[2],
+        ids[0],
+    ]
+
+
 def test_since_and_until_bound_the_stored_time(writer: Xapi, reader: Xapi) -> None:
     [a] = writer.post(URL, make_statement()).json()
     stored_a = reader.get(URL, {"statementId": a}).json()["stored"]
@@ -385,3 +414,22 @@ def test_head_answers_like_get_without_a_body(writer: Xapi) -> None:
 def test_a_non_json_body_is_refused(writer: Xapi) -> None:
     assert writer.post(URL, "{not json", content_type="application/json").status_code == 400
     assert writer.post(URL, "a=b", content_type="text/plain").status_code == 400
+
+
+def test_xapi_requests_skip_the_page_middleware_but_keep_security_headers(
+    writer: Xapi, settings: Any
+) -> None:
+    response = writer.post(URL, make_statement())
+
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in response  # a page's header, not an API's
+    assert "Cookie" not in response.get("Vary", "")
+    assert not response.cookies
+
+
+def test_an_xapi_request_for_an_unknown_host_is_refused(writer: Xapi) -> None:
+    response = writer.post(URL, make_statement(), Host="evil.example")
+
+    assert response.status_code == 400
+    assert not Statement.objects.exists()
