@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from govtrain import testing as t
 from govtrain.accounts.models import Role, User
@@ -119,3 +121,13 @@ def references(office_a: Office, office_b: Office) -> None:
     t.make_designation("CLK", "Clerk")
     t.make_designation("TAH", "Tahsildar")
     Cadre.objects.create(code="REVS", name_en="Revenue Service")
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests() -> Iterator[None]:
+    """A request in Malayalam leaves the thread's language switched (LocaleMiddleware and
+    UserLanguageMiddleware activate it per request and nothing resets it in tests), so
+    every test starts and ends in the default language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
