@@ -176,10 +176,19 @@ def postgres_ready() -> bool:
     return done.returncode == 0
 
 
-def target_lines(records: list[Record], rows: int) -> tuple[list[str], bool]:
+def _scale_note(r: Record) -> str:
+    """Says so when a figure was measured at another scale than its target's."""
+    if r.name.startswith("lrs_"):
+        target, what = TARGET_STATEMENTS, "stored statements"
+    else:
+        target, what = TARGET_ROWS, "employees"
+    return "" if r.rows == target else f" (targets are set for {target:,} {what})"
+
+
+def target_lines(records: list[Record]) -> tuple[list[str], bool]:
     lines, missed = [], False
-    scale = "" if rows == TARGET_ROWS else f" (targets are set for {TARGET_ROWS:,} rows)"
     for r in records:
+        scale = _scale_note(r)
         if r.name in TARGETS:
             target = TARGETS[r.name]
             ok = target.met(r)
@@ -331,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         merge_results(records, args.results)
     out = sys.stdout
     out.write("\n" + table(records) + "\n\n")
-    lines, missed = target_lines(records, max([r.rows for r in records], default=args.rows))
+    lines, missed = target_lines(records)
     out.write("\n".join(lines) + ("\n" if lines else ""))
     out.write(
         f"\n{0 if changed else len(records)} records merged into {args.results};"
