@@ -33,6 +33,7 @@ MENU: tuple[tuple[str, str, str | None], ...] = (
     ("catalog:course-list", _("Catalog"), None),
     ("people:employee-detail", _("My profile"), "profile"),
     ("records:mine", _("My training"), "profile"),
+    ("learning:my-learning", _("My online courses"), "profile"),
     ("people:employee-list", _("People"), "people"),
     ("people:import-list", _("Imports"), "imports"),
     ("accounts:role-list", _("Roles"), "roles_or_audit"),
@@ -43,7 +44,9 @@ MENU: tuple[tuple[str, str, str | None], ...] = (
     ("classroom:batch-list", _("Batches"), "manage_batches"),
     ("external:evidence-list", _("My external courses"), "profile"),
     ("external:evidence-queue", _("Evidence to verify"), "manage_batches"),
+    ("learning:author-course-list", _("Course authoring"), "author"),
     ("scorm:package-list", _("SCORM packages"), "manage_batches"),
+    ("lrs:client-list", _("xAPI clients"), "lrs"),
     ("admin:index", _("Administration"), "admin"),
 )
 
@@ -85,6 +88,10 @@ def access(request: HttpRequest) -> dict[str, Any]:
         "profile": a.employee_id is not None,
         "nominate": a.can(Perm.NOMINATE),
         "manage_batches": a.can(Perm.CATALOG_MANAGE),
+        # The rule of learning.views.authoring._require_author: whoever manages courses
+        # somewhere builds their online lessons.
+        "author": a.can(Perm.CATALOG_MANAGE),
+        "lrs": a.can(Perm.LRS_MANAGE),
     }
     shown = frozenset(flag for flag, on in flags.items() if on)
     return {

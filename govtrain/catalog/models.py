@@ -208,6 +208,11 @@ class Course(TimeStampedModel):
         return "" if other == self.title else other
 
     @property
+    def has_online_lessons(self) -> bool:
+        """Published online and blended courses have lessons to take on the platform."""
+        return self.is_published and self.modality in {self.Modality.ONLINE, self.Modality.BLENDED}
+
+    @property
     def summary(self) -> str:
         from django.utils.translation import get_language
 

@@ -242,6 +242,60 @@ def test_the_course_page_reads_the_same_number_of_rows_whatever_it_shows(
         client.get(detail(rti))
 
 
+@pytest.mark.parametrize("modality", [Course.Modality.ONLINE, Course.Modality.BLENDED])
+def test_an_online_or_blended_course_page_opens_its_lessons(client, learner_a, modality) -> None:
+    course = t.make_course("NOP-DIGI", modality=modality)
+    client.force_login(learner_a.user)
+
+    page = client.get(detail(course)).content.decode()
+
+    assert "Learn online" in page
+    assert f'href="{reverse("learning:course-learn", args=[course.pk])}"' in page
+    assert "Open the course" in page
+
+
+def test_a_self_paced_course_lists_no_batches_and_a_classroom_one_no_lessons(
+    client, learner_a, rti
+) -> None:
+    online = t.make_course("NOP-DIGI", modality=Course.Modality.ONLINE)
+    client.force_login(learner_a.user)
+
+    online_page = client.get(detail(online)).content.decode()
+    classroom_page = client.get(detail(rti)).content.decode()
+
+    assert "Upcoming batches" not in online_page
+    assert "Upcoming batches" in classroom_page
+    assert "Learn online" not in classroom_page
+    assert "/learn/courses/" not in classroom_page
+
+
+def test_the_link_to_the_lessons_is_the_same_for_every_reader_of_the_cached_page(
+    client, learner_a, coordinator, django_assert_num_queries, layout_queries
+) -> None:
+    online = t.make_course("NOP-DIGI", modality=Course.Modality.ONLINE)
+    link = f'href="{reverse("learning:course-learn", args=[online.pk])}"'
+    client.force_login(coordinator.user)
+    assert link in client.get(detail(online)).content.decode()  # now cached
+    client.force_login(learner_a.user)
+    layout = layout_queries()
+
+    # From the cache: the reader's own part only (the policy and nominations are not
+    # read for a course without batches).
+    with django_assert_num_queries(layout):
+        page = client.get(detail(online)).content.decode()
+
+    assert link in page
+
+
+def test_an_unpublished_online_course_page_offers_no_lessons_yet(client, coordinator) -> None:
+    draft = t.make_course("IMG-DRAFT", modality=Course.Modality.ONLINE, is_published=False)
+    client.force_login(coordinator.user)
+
+    page = client.get(detail(draft)).content.decode()
+
+    assert "/learn/courses/" not in page
+
+
 def test_an_unpublished_course_does_not_exist_for_learners(client, learner_a) -> None:
     draft = t.make_course("IMG-DRAFT", is_published=False)
     client.force_login(learner_a.user)

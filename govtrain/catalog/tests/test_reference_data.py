@@ -19,9 +19,15 @@ def test_demo_gives_img_three_centres_with_rooms_and_the_institute_themes() -> N
     assert img == {"IMG-TVM": 4, "IMG-KOCHI": 3, "IMG-KKD": 3}
     assert Topic.objects.get(code="RTI").name_ml == "വിവരാവകാശം"
     assert Venue.objects.get(centre__code="IMG-TVM", code="LAB").kind == Venue.Kind.COMPUTER_LAB
-    assert selectors.courses_published().count() == 20
+    assert selectors.courses_published().count() == 28
     external = Course.objects.get(code="UMOOC-PP")
     assert (external.modality, external.fee_currency) == ("external", "USD")
+    modalities = Course.objects.values_list("modality", flat=True)
+    assert sorted(set(modalities)) == ["blended", "classroom", "external", "online"]
+    assert list(modalities).count("online") == 6
+    fees = Course.objects.filter(modality="external").values_list("fee_currency", flat=True)
+    assert set(fees) == {"USD", "INR"}
+    assert Course.objects.get(code="NIRDPR-GPDP").provider.kind == "national_institute"
 
 
 def test_a_room_code_is_unique_within_its_centre_and_has_seats() -> None:
