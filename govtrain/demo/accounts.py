@@ -14,6 +14,7 @@ from govtrain.organisation.models import Department, Office
 from govtrain.people.models import Employee
 
 DEMO_PASSWORD = "govtrain-demo"  # noqa: S105 - published demo password, demo data only
+LEARNER_OFFICE, LEARNER_DESIGNATION = "REV-TVM-01-V", "VA"
 
 
 @dataclass
@@ -30,10 +31,19 @@ def _first_in(office_prefix: str, designation: str | None = None) -> Employee:
     )
     if designation:
         employees = employees.filter(designation__code=designation)
-    employee = employees.select_related("user").order_by("pen").first()
+    employee = employees.select_related("user", "office").order_by("pen").first()
     if employee is None:
         raise LookupError(f"no employee in {office_prefix}")
     return employee
+
+
+def demo_learner() -> Employee | None:
+    """The demo's learner login: the first Village Assistant of Thiruvananthapuram's first
+    village office (PEN 9000029 in the standard demo), or None before the people exist."""
+    try:
+        return _first_in(LEARNER_OFFICE, LEARNER_DESIGNATION)
+    except LookupError:
+        return None
 
 
 def _login(employee: Employee) -> User:
@@ -95,7 +105,7 @@ def create_demo_logins() -> tuple[list[DemoLogin], str]:
     if len(staff) == 2:
         add(Role.FACULTY, staff[0], "IMG", provider=img)
         add(Role.PATHWAY_MANAGER, staff[1], "IMG (KAS induction)", provider=img)
-    learner = _login(_first_in("REV-TVM-01-V", "VA"))
+    learner = _login(_first_in(LEARNER_OFFICE, LEARNER_DESIGNATION))
     logins.append(DemoLogin("learner", learner.username, str(learner.employee), "own record"))
 
     service, _created = User.objects.get_or_create(username="spark-sync")

@@ -26,6 +26,7 @@ from govtrain.accounts.models import Role, RoleAssignment, User
 from govtrain.catalog.models import Centre, Course, Venue
 from govtrain.classroom.models import Batch, Nomination, NominationEvent, Step
 from govtrain.classroom.services import attendance, batches, completion, feedback, nominations
+from govtrain.demo.accounts import demo_learner
 from govtrain.notifications.services import emails_muted
 from govtrain.people.models import Employee
 from govtrain.records.services import enrolment_open
@@ -323,20 +324,6 @@ def _admin() -> User:
     return User.objects.filter(role_assignments__role=Role.STATE_ADMIN).order_by("pk")[0]
 
 
-def _learner() -> Employee | None:
-    """The demo learner, chosen as govtrain.demo.accounts chooses them."""
-    return (
-        Employee.objects.filter(
-            office__code__startswith="REV-TVM-01-V",
-            designation__code="VA",
-            status=Employee.Status.ACTIVE,
-        )
-        .select_related("user", "office")
-        .order_by("pen")
-        .first()
-    )
-
-
 @transaction.atomic
 def build_training_year(*, today: dt.date | None = None, seed: int = SEED) -> Summary:
     """Schedule the year and fill it; safe to run once on a fresh demo database."""
@@ -347,7 +334,7 @@ def build_training_year(*, today: dt.date | None = None, seed: int = SEED) -> Su
         summary.skipped.append("batches exist already")
         return summary
     admin = _admin()
-    learner = _learner()
+    learner = demo_learner()
     # The demo learner's record is written on purpose below, not by chance.
     spare = {learner.pk} if learner else set()
     courses = list(

@@ -15,11 +15,14 @@ from django.utils import timezone
 from govtrain.accounts.models import Role, User
 from govtrain.catalog.models import Course
 from govtrain.external import services
-from govtrain.external.models import ExternalOffer
+from govtrain.external.models import Evidence, ExternalOffer
 from govtrain.notifications.services import emails_muted
 from govtrain.people.models import Employee
 
 SEED = 4
+# The demo learner has enrolled in one course, ready to submit the certificate, and had
+# another verified; either falls back to the first external course that is not the other.
+LEARNER_ENROLLED, LEARNER_VERIFIED = "UMOOC-PP", "UMOOC-EIA"
 
 REJECTIONS = (
     "The certificate does not show the course's name.",
@@ -95,7 +98,8 @@ def _link(course: Course) -> str:
 @transaction.atomic
 def build_external_history(*, learner: Employee | None = None, seed: int = SEED) -> Summary:
     """Links for every external course and a few dozen certificates in each state of their
-    review; `learner` (the demo learner) is left enrolled, ready to submit one."""
+    review, once per course; `learner` (the demo learner) is left enrolled in one course,
+    ready to submit its certificate, with another one verified (`_learner_story`)."""
     rng = random.Random(seed)  # noqa: S311 - a repeatable demo, not a secret
     summary = Summary()
     today = timezone.localdate()
@@ -113,12 +117,15 @@ def build_external_history(*, learner: Employee | None = None, seed: int = SEED)
         .order_by("pen")[:2000]
         if employee.user is not None
     ]
+    built: list[Course] = []  # the courses whose history is written now
     with emails_muted():
         for course in courses:
             decider = _decider(course)
             if not ExternalOffer.objects.filter(course=course).exists():
                 services.offer_set(course=course, url=_link(course), by=decider)
                 summary.links += 1
+            if Evidence.objects.filter(enrolment__course=course).exists():
+                continue  # its history was written before: running again doubles nothing
             for employee, user in rng.sample(staff, min(len(staff), 12)):
                 if user == decider:
                     continue
@@ -146,6 +153,31 @@ def build_external_history(*, learner: Employee | None = None, seed: int = SEED)
                     summary.verified += 1
                 else:
                     summary.awaiting += 1
-            if learner is not None and learner.user is not None:
-                services.enrolment_record(course=course, by=learner.user)
+            built.append(course)
+        if learner is not None and learner.user is not None and built:
+            summary.verified += _learner_story(learner, learner.user, built, today)
     return summary
+
+
+def _learner_story(learner: Employee, user: User, courses: list[Course], today: dt.date) -> int:
+    """The demo learner enrolled in one course (LEARNER_ENROLLED) and, in another
+    (LEARNER_VERIFIED), had a certificate verified with the hours on their record; returns
+    the number of certificates verified (0 or 1)."""
+    enrolled = next((c for c in courses if c.code == LEARNER_ENROLLED), courses[0])
+    services.enrolment_record(course=enrolled, by=user)
+    verified = next((c for c in courses if c.code == LEARNER_VERIFIED and c != enrolled), None)
+    if verified is None:
+        return 0
+    on = today - dt.timedelta(days=40)
+    pdf = certificate_pdf(
+        name=learner.name_en, course=verified.title_en, on=on, number=f"{verified.code}-20417"
+    )
+    evidence = services.evidence_submit(
+        course=verified,
+        by=user,
+        upload=ContentFile(pdf, name="certificate.pdf"),
+        completed_on=on,
+        certificate_id=f"{verified.code}-20417",
+    )
+    services.evidence_verify(evidence=evidence, by=_decider(verified))
+    return 1

@@ -5,8 +5,10 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from govtrain.demo.accounts import DEMO_PASSWORD, create_demo_logins
+from govtrain.demo.accounts import DEMO_PASSWORD, create_demo_logins, demo_learner
 from govtrain.demo.generate import build_reference_data
+from govtrain.external.demo import build_external_history
+from govtrain.learning.demo import build_online_learning
 from govtrain.people.models import Employee
 
 
@@ -25,6 +27,9 @@ class Command(BaseCommand):
             call_command("seed_demo", scale=options["scale"])
         else:
             build_reference_data()  # reference data added since the database was seeded
+            # Lessons and certificates of courses added since; both builders skip what exists.
+            build_online_learning(learner=demo_learner())
+            build_external_history(learner=demo_learner())
             logins, token = create_demo_logins()
             self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {DEMO_PASSWORD}):"))
             for login in logins:

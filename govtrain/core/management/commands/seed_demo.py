@@ -1,4 +1,6 @@
-"""`govtrain seed_demo`: the demo organisation, people and logins. Safe to run again."""
+"""`govtrain seed_demo`: the demo organisation, people and logins, a year of classroom
+training, online courses with learners' progress and external courses' certificates.
+Safe to run again."""
 
 from typing import Any
 
@@ -7,9 +9,11 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from govtrain.demo.accounts import DEMO_PASSWORD, create_demo_logins
+from govtrain.demo.accounts import DEMO_PASSWORD, create_demo_logins, demo_learner
 from govtrain.demo.generate import build_offices, build_reference_data, write_employees_csv
 from govtrain.demo.training import build_training_year
+from govtrain.external.demo import build_external_history
+from govtrain.learning.demo import build_online_learning
 from govtrain.people.models import ImportJob
 from govtrain.people.services.imports import import_run
 
@@ -60,6 +64,18 @@ class Command(BaseCommand):
             f"Training: {year.batches} batches, {year.nominations} nominations, "
             f"{year.marks} attendance marks, {year.feedback} feedback forms, "
             f"{year.completions} completions."
+        )
+        learner = demo_learner()
+        self.stdout.write("Writing online lessons and learners' progress…")
+        online = build_online_learning(learner=learner)
+        self.stdout.write(
+            f"Online learning: {online.courses} courses outlined with {online.lessons} lessons, "
+            f"{online.enrolled} enrolments, {online.completed} completed."
+        )
+        external = build_external_history(learner=learner)
+        self.stdout.write(
+            f"External courses: {external.links} links, {external.verified} certificates "
+            f"verified, {external.rejected} rejected, {external.awaiting} awaiting verification."
         )
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD}):"))
         for login in logins:
