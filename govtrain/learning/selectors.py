@@ -139,7 +139,8 @@ class CourseProgress:
 
 def course_progress(*, course: Course, enrolment: Enrolment | None) -> CourseProgress:
     """Per module and lesson, the learner's progress, and the lesson to resume: the last
-    one opened, or the first lesson for a learner who has not started."""
+    one opened while it is not done, else the next one not done after it (or before it),
+    or the first lesson for a learner who has not started."""
     modules = outline(course=course)
     by_lesson: dict[int, LessonProgress] = {}
     if enrolment is not None:
@@ -162,7 +163,19 @@ def course_progress(*, course: Course, enrolment: Enrolment | None) -> CoursePro
     opened = list(by_lesson.values())
     last = max(opened, key=lambda p: p.last_opened_at) if opened else None
     resume = lessons.get(last.lesson_id) if last is not None else first
+    if last is not None and last.status == LessonProgress.Status.COMPLETED:
+        order = [lesson for row in rows for lesson, _progress in row.lessons]
+        at = order.index(resume) if resume in order else 0
+        resume = next(
+            (lesson for lesson in order[at + 1 :] + order[:at] if not _done(by_lesson, lesson)),
+            resume,
+        )
     return CourseProgress(modules=rows, resume=resume, started=bool(opened))
+
+
+def _done(by_lesson: dict[int, LessonProgress], lesson: Lesson) -> bool:
+    progress = by_lesson.get(lesson.pk)
+    return progress is not None and progress.status == LessonProgress.Status.COMPLETED
 
 
 def flags_for(*, user: User, open_only: bool = True) -> QuerySet[PlausibilityFlag]:

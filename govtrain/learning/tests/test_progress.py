@@ -233,6 +233,20 @@ def test_the_learner_resumes_at_the_last_lesson_opened(
     assert (state.required, state.done) == (3, 0)
 
 
+def test_after_a_finished_lesson_the_learner_resumes_at_the_next_one_not_done(
+    enrolment: Enrolment, page: Lesson, video: Lesson, link: Lesson
+) -> None:
+    course = enrolment.course
+    for lesson, minute in ((page, 0), (link, 5), (video, 10)):
+        svc.lesson_open(enrolment=enrolment, lesson=lesson, now=at(minute * 60))
+    LessonProgress.objects.filter(lesson__in=[page, video]).update(
+        status=LessonProgress.Status.COMPLETED, completed_at=at(900)
+    )
+
+    # The last one opened (the video) is done: the next not done is the link, before it.
+    assert selectors.course_progress(course=course, enrolment=enrolment).resume == link
+
+
 def test_a_lesson_of_another_course_cannot_be_opened(
     enrolment: Enrolment, coordinator: Employee
 ) -> None:
