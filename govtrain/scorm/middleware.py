@@ -9,7 +9,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotFound
 from django.urls import Resolver404, resolve
 
-from govtrain.scorm.origins import CONTENT_PREFIX, configured_content_host
+from govtrain.scorm.origins import CONTENT_PREFIX, configured_content_host, host_key
 
 # What the content host serves besides package files: the runtime and the launch script.
 CONTENT_STATIC = ("/static/vendor/scorm-again/", "/static/scorm/")
@@ -32,7 +32,11 @@ class ContentOriginMiddleware:
         is_content_path = request.path_info.startswith(CONTENT_PREFIX)
         if content_host:
             try:
-                on_content_host = request.get_host().lower() == content_host
+                # Both sides as Django's host check sees them: "content.example.org." and
+                # "content.example.org:443" are the content host too.
+                on_content_host = (
+                    host_key(request.get_host(), request.scheme or "http") == content_host
+                )
             except DisallowedHost:
                 return self.get_response(request)  # Django answers the bad host as usual
             if on_content_host:

@@ -30,16 +30,44 @@ def request_origin(request: HttpRequest) -> str:
     return f"{request.scheme}://{request.get_host()}"
 
 
+DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def host_key(host: str, scheme: str) -> str:
+    """A host as Django's host check sees it: lower case, without a trailing dot, and
+    without the scheme's default port ("Content.Example.org.:443" over https is
+    "content.example.org"). "" for a host that is not one."""
+    domain, port = split_domain_port(host)
+    if not domain:
+        return ""
+    if port == DEFAULT_PORTS.get(scheme.lower()):
+        port = ""
+    return f"{domain}:{port}" if port else domain
+
+
+def origin_key(origin: str) -> str:
+    """An origin as browsers write it ("https://Content.example.org:443" is
+    "https://content.example.org"); the text as given if it is not an origin."""
+    parts = urlsplit(origin)
+    host = host_key(parts.netloc, parts.scheme)
+    return f"{parts.scheme.lower()}://{host}" if parts.scheme and host else origin
+
+
 def configured_content_host() -> str:
-    """The content origin's host (with port) when SCORM_CONTENT_ORIGIN is set, else ""."""
+    """The content origin's host (with a port other than its scheme's default) when
+    SCORM_CONTENT_ORIGIN is set, else "". Compare it with `host_key` of a request's host."""
     origin: str = settings.SCORM_CONTENT_ORIGIN
-    return urlsplit(origin).netloc.lower() if origin else ""
+    if not origin:
+        return ""
+    parts = urlsplit(origin)
+    return host_key(parts.netloc, parts.scheme) or parts.netloc.lower()
 
 
 def content_origin_for(request: HttpRequest) -> str:
     """The origin that serves content to a page of the platform at `request`'s origin."""
     if settings.SCORM_CONTENT_ORIGIN:
-        return str(settings.SCORM_CONTENT_ORIGIN)
+        # As the browser will name it in postMessage events and the content's own requests.
+        return origin_key(str(settings.SCORM_CONTENT_ORIGIN))
     host = request.get_host()
     name, port = split_domain_port(host)
     twin = LOOPBACK_PAIRS.get(name.lower())

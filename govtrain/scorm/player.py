@@ -28,14 +28,19 @@ def player_context(
     learner_id: str,
     learner_name: str,
     resume: RuntimeSummary | None = None,
+    launch: str = "",
 ) -> dict[str, Any]:
-    """The context of `scorm/_player.html` (docs/scorm.md); the caller checks who may play."""
+    """The context of `scorm/_player.html` (docs/scorm.md); the caller checks who may play.
+    `launch` is the attempt's launch id (the preview, which stores nothing, has none)."""
     package = sco.package
     platform = request_origin(request)
     context: dict[str, Any] = {
         "version": package.version,
         "sco": sco.identifier,
         "attempt": attempt,
+        # This page's launch, echoed with each commit: once the lesson is opened again, the
+        # attempt has a newer launch and this page's commits are refused.
+        "launch": launch,
         "commit_url": commit_url,
         "platform_origin": platform,
         "title": _("Lesson content: %(title)s") % {"title": sco.title},

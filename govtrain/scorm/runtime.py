@@ -187,19 +187,38 @@ def _seconds(data: dict[str, Any], key: str, element: str, version: str) -> int:
     return total
 
 
-def summarise(version: str, cmi: Any) -> RuntimeSummary:
-    """Summarise scorm-again's CMI JSON (the object under `cmi`); RuntimeDataError if invalid."""
+def _manifest_value(value: Decimal | float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def summarise(
+    version: str,
+    cmi: Any,
+    *,
+    mastery_score: Decimal | float | None = None,
+    completion_threshold: Decimal | float | None = None,
+    scaled_passing_score: Decimal | float | None = None,
+) -> RuntimeSummary:
+    """Summarise scorm-again's CMI JSON (the object under `cmi`); RuntimeDataError if invalid.
+
+    The pass marks are the manifest's (the SCO's `mastery_score`, `completion_threshold`,
+    `scaled_passing_score`): the copies the browser sends back are ignored, as they are the
+    learner's browser's word and the data model makes them read-only to the SCO."""
     if version not in VERSIONS:
         raise RuntimeDataError(
             _("Unknown SCORM version “%(version)s”.") % {"version": str(version)[:10]}
         )
     data = _object(cmi, "cmi")
     if version == "1.2":
-        return _summarise_12(data)
-    return _summarise_2004(data)
+        return _summarise_12(data, mastery=_manifest_value(mastery_score))
+    return _summarise_2004(
+        data,
+        threshold=_manifest_value(completion_threshold),
+        passing=_manifest_value(scaled_passing_score),
+    )
 
 
-def _summarise_12(cmi: dict[str, Any]) -> RuntimeSummary:
+def _summarise_12(cmi: dict[str, Any], *, mastery: float | None) -> RuntimeSummary:
     limits = LIMITS["1.2"]
     core = _object(cmi.get("core"), "cmi.core")
     status = _choice(core, "lesson_status", "cmi.core.lesson_status", STATUS_12)
@@ -226,6 +245,10 @@ def _summarise_12(cmi: dict[str, Any]) -> RuntimeSummary:
         if not low <= raw <= high:
             raise _fail("cmi.core.score.raw", str(_("the score is outside its range.")))
         scaled = round((raw - low) / (high - low), 4)
+    # RTE 3.4.4 (cmi.core.lesson_status): a SCO that says only "completed" and set a raw
+    # score is passed or failed by the manifest's mastery score.
+    if status == "completed" and mastery is not None and raw is not None:
+        success = "passed" if raw >= mastery else "failed"
     suspend = cmi.get("suspend_data", core.get("suspend_data", ""))
     return RuntimeSummary(
         version="1.2",
@@ -248,7 +271,9 @@ def _summarise_12(cmi: dict[str, Any]) -> RuntimeSummary:
     )
 
 
-def _summarise_2004(cmi: dict[str, Any]) -> RuntimeSummary:
+def _summarise_2004(
+    cmi: dict[str, Any], *, threshold: float | None, passing: float | None
+) -> RuntimeSummary:
     limits = LIMITS["2004"]
     completion = _choice(cmi, "completion_status", "cmi.completion_status", COMPLETION_2004)
     success = _choice(cmi, "success_status", "cmi.success_status", SUCCESS_2004)
@@ -256,8 +281,6 @@ def _summarise_2004(cmi: dict[str, Any]) -> RuntimeSummary:
     scaled = _number(score, "scaled", "cmi.score.scaled", low=-1, high=1)
     raw = _number(score, "raw", "cmi.score.raw")
     progress = _number(cmi, "progress_measure", "cmi.progress_measure", low=0, high=1)
-    threshold = _number(cmi, "completion_threshold", "cmi.completion_threshold", low=0, high=1)
-    passing = _number(cmi, "scaled_passing_score", "cmi.scaled_passing_score", low=-1, high=1)
     # RTE 4.2.4.1 and 4.2.22: with a threshold (passing score) and a measure (score), the
     # LMS decides completion (success) from them, whatever the SCO set.
     if threshold is not None and progress is not None:

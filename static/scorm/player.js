@@ -41,6 +41,7 @@
       version: config.version,
       sco: config.sco,
       attempt: config.attempt,
+      launch: config.launch,
       sequence: message.sequence,
       finished: message.finished === true,
       cmi: message.cmi,

@@ -9,6 +9,7 @@ a module or the course. The package's own time is stored but never trusted for t
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -48,12 +49,14 @@ def scorm_attempt_current(*, enrolment: Enrolment, lesson: Lesson) -> ScormAttem
 
 @transaction.atomic
 def scorm_attempt_launch(*, enrolment: Enrolment, lesson: Lesson) -> ScormAttempt:
-    """The lesson page launches the package again: the player numbers this launch's
-    commits from 1 (docs/scorm.md), so the order of the previous launch's is forgotten."""
+    """The lesson page launches the package (again): the attempt gets a new launch id,
+    which the player sends with each commit, numbered from 1. Only the latest launch's
+    commits are stored (scorm_commit): a page left open in another tab, or the late
+    unload commit of a page that was reloaded, would overwrite newer progress."""
     attempt = scorm_attempt_current(enrolment=enrolment, lesson=lesson)
-    if attempt.last_sequence:
-        attempt.last_sequence = 0
-        attempt.save(update_fields=["last_sequence", "updated_at"])
+    attempt.launch = secrets.token_urlsafe(12)
+    attempt.last_sequence = 0
+    attempt.save(update_fields=["launch", "last_sequence", "updated_at"])
     return attempt
 
 
@@ -65,7 +68,9 @@ def resume_summary(attempt: ScormAttempt) -> RuntimeSummary | None:
 class CommitResult:
     ok: bool
     message: str = ""
-    conflict: bool = False  # the completion was refused as implausible
+    # Refused: the completion as implausible, or the commit of a launch superseded by a
+    # newer one.
+    conflict: bool = False
 
 
 def _score(value: float | None) -> Decimal | None:
@@ -82,13 +87,18 @@ def scorm_commit(
 ) -> CommitResult:
     """Store a commit of the player's runtime data on the learner's attempt and map it to
     the lesson's progress. Raises ValidationError on a malformed body or another
-    learner's attempt (nothing written)."""
+    learner's attempt (nothing written). A commit of another launch than the attempt's
+    latest is refused (ok False, conflict, nothing written): its page was left or the
+    lesson was opened again elsewhere, and its data would overwrite newer progress."""
     now = now or timezone.now()
     if not isinstance(body, dict):
         raise ValidationError(_("The commit is not valid."))
     sequence = body.get("sequence")
     if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 1:
         raise ValidationError(_("The commit has no valid sequence number."))
+    launch = body.get("launch")
+    if not isinstance(launch, str) or not launch:
+        raise ValidationError(_("The commit has no valid launch."))
     with transaction.atomic():
         try:
             attempt = ScormAttempt.objects.select_for_update().get(
@@ -96,11 +106,28 @@ def scorm_commit(
             )
         except (ValueError, ScormAttempt.DoesNotExist) as error:
             raise ValidationError(_("This attempt is not yours.")) from error
-        if lesson.package is None:
+        sco = lesson.package.default_sco if lesson.package is not None else None
+        if lesson.package is None or sco is None:
             raise ValidationError(_("This lesson has no SCORM package."))
-        summary = summarise(lesson.package.version, body.get("cmi"))
-        if sequence <= attempt.last_sequence and body.get("finished") is not True:
-            return CommitResult(ok=True)  # an older commit arriving late
+        # The lesson plays the package's default SCO: its manifest sets the pass marks.
+        summary = summarise(
+            lesson.package.version,
+            body.get("cmi"),
+            mastery_score=sco.mastery_score,
+            completion_threshold=sco.completion_threshold,
+            scaled_passing_score=sco.scaled_passing_score,
+        )
+        if launch != attempt.launch:
+            return CommitResult(
+                ok=False,
+                message=_(
+                    "This lesson was opened again in another tab or window, so progress "
+                    "made here is no longer saved. Reload the page to go on here."
+                ),
+                conflict=True,
+            )
+        if sequence <= attempt.last_sequence:
+            return CommitResult(ok=True)  # an older commit of this launch arriving late
         before_success = attempt.success_status
         attempt.cmi = body["cmi"]
         attempt.summary = summary.as_dict()
@@ -111,7 +138,7 @@ def scorm_commit(
         attempt.score_scaled = _score(summary.score_scaled)
         attempt.total_seconds = summary.total_seconds
         attempt.commits += 1
-        attempt.last_sequence = max(sequence, attempt.last_sequence)
+        attempt.last_sequence = sequence
         attempt.save()
         progress = LessonProgress.objects.select_for_update().get(
             enrolment=enrolment, lesson=lesson

@@ -53,12 +53,30 @@ def learner(client: Client, learner_a: Employee, online_course: Course) -> Clien
     return client
 
 
-def commit(client: Client, lesson: Lesson, sequence: int, status: str, **core: Any) -> Any:
+def open_lesson(client: Client, lesson: Lesson) -> str:
+    """The learner opens the lesson page: a launch of the package. Its id, as the player
+    sends it with each commit."""
+    response = client.get(reverse("learning:lesson-detail", args=[lesson.pk]))
+    assert response.status_code == 200
+    launch: str = response.context["player"]["launch"]
+    return launch
+
+
+def commit(
+    client: Client,
+    lesson: Lesson,
+    sequence: int,
+    status: str,
+    launch: str | None = None,
+    **core: Any,
+) -> Any:
+    """A commit of the player; of the attempt's latest launch unless `launch` is given."""
     attempt = ScormAttempt.objects.get(lesson=lesson)
     body = {
         "version": "1.2",
         "sco": "item_1",
         "attempt": str(attempt.pk),
+        "launch": attempt.launch if launch is None else launch,
         "sequence": sequence,
         "finished": False,
         "cmi": {
@@ -91,10 +109,12 @@ def test_the_lesson_page_plays_the_package(learner: Client, scorm_lesson: Lesson
 def test_commits_are_stored_and_the_learner_resumes_with_suspend_data(
     learner: Client, scorm_lesson: Lesson
 ) -> None:
-    learner.get(reverse("learning:lesson-detail", args=[scorm_lesson.pk]))
+    launch = open_lesson(learner, scorm_lesson)
 
-    saved = commit(learner, scorm_lesson, 2, "incomplete", location="page-2", suspend_data="p=2")
-    late = commit(learner, scorm_lesson, 1, "incomplete", location="page-1")
+    saved = commit(
+        learner, scorm_lesson, 2, "incomplete", launch, location="page-2", suspend_data="p=2"
+    )
+    late = commit(learner, scorm_lesson, 1, "incomplete", launch, location="page-1")
     again = learner.get(reverse("learning:lesson-detail", args=[scorm_lesson.pk]))
 
     assert saved.json() == {"ok": True, "message": ""}
@@ -109,14 +129,105 @@ def test_commits_are_stored_and_the_learner_resumes_with_suspend_data(
 def test_a_new_launch_numbers_its_commits_from_one_again(
     learner: Client, scorm_lesson: Lesson
 ) -> None:
-    learner.get(reverse("learning:lesson-detail", args=[scorm_lesson.pk]))
-    commit(learner, scorm_lesson, 5, "incomplete", location="page-1")
+    first = open_lesson(learner, scorm_lesson)
+    commit(learner, scorm_lesson, 5, "incomplete", first, location="page-1")
 
-    learner.get(reverse("learning:lesson-detail", args=[scorm_lesson.pk]))
-    commit(learner, scorm_lesson, 1, "incomplete", location="page-2")
+    second = open_lesson(learner, scorm_lesson)
+    commit(learner, scorm_lesson, 1, "incomplete", second, location="page-2")
 
     attempt = ScormAttempt.objects.get()
-    assert (attempt.location, attempt.commits) == ("page-2", 2)
+    assert (attempt.location, attempt.commits, attempt.launch) == ("page-2", 2, second)
+
+
+def test_a_late_unload_commit_of_the_previous_launch_does_not_lose_the_new_launchs_commits(
+    learner: Client, scorm_lesson: Lesson
+) -> None:
+    first = open_lesson(learner, scorm_lesson)
+    for sequence in range(1, 6):
+        commit(learner, scorm_lesson, sequence, "incomplete", first, location=f"old-{sequence}")
+    second = open_lesson(learner, scorm_lesson)  # the learner reloads the page
+    # The first page's last commit (LMSFinish on unload, keepalive) lands after the reload.
+    stale = commit(learner, scorm_lesson, 6, "incomplete", first, location="old-final")
+
+    answers = [
+        commit(learner, scorm_lesson, 1, "incomplete", second, location="new-page-3"),
+        commit(learner, scorm_lesson, 2, "incomplete", second, location="new-page-4"),
+    ]
+
+    assert stale.status_code == 409
+    assert [a.json() for a in answers] == [{"ok": True, "message": ""}] * 2
+    attempt = ScormAttempt.objects.get()
+    assert (attempt.location, attempt.launch, attempt.last_sequence) == ("new-page-4", second, 2)
+
+
+def test_a_commit_of_a_launch_a_newer_one_has_replaced_is_refused_and_stores_nothing(
+    learner: Client, scorm_lesson: Lesson
+) -> None:
+    first = open_lesson(learner, scorm_lesson)
+    commit(learner, scorm_lesson, 1, "incomplete", first, location="tab-1")
+    second = open_lesson(learner, scorm_lesson)  # the lesson again, in another tab
+    commit(learner, scorm_lesson, 1, "incomplete", second, location="tab-2")
+
+    stale = commit(learner, scorm_lesson, 2, "passed", first, location="tab-1-later")
+
+    assert stale.status_code == 409
+    assert stale.json() == {
+        "ok": False,
+        "message": "This lesson was opened again in another tab or window, so progress made "
+        "here is no longer saved. Reload the page to go on here.",
+    }
+    attempt = ScormAttempt.objects.get()
+    assert (attempt.location, attempt.commits, attempt.launch) == ("tab-2", 2, second)
+    assert attempt.success_status == "unknown"
+    assert LessonProgress.objects.get().status == LessonProgress.Status.STARTED
+
+
+def test_a_commit_without_the_pages_launch_is_refused_and_stores_nothing(
+    learner: Client, scorm_lesson: Lesson
+) -> None:
+    open_lesson(learner, scorm_lesson)
+
+    missing = commit(learner, scorm_lesson, 1, "incomplete", "", location="p1")
+    made_up = commit(learner, scorm_lesson, 1, "incomplete", "<script>", location="p1")
+
+    assert missing.status_code == 400
+    assert missing.json()["message"] == "The commit has no valid launch."
+    assert made_up.status_code == 409
+    assert ScormAttempt.objects.get().commits == 0
+
+
+def test_a_scorm_2004_lesson_completes_by_the_manifests_pass_marks_not_the_browsers(
+    learner: Client, basics: Module
+) -> None:
+    package = package_import(
+        upload=io.BytesIO(samples.build("2004")), by=None, provider=basics.course.provider
+    )
+    lesson = Lesson.objects.create(
+        module=basics, kind=Lesson.Kind.SCORM, title_en="Quiz", package=package, min_seconds=0
+    )
+    launch = open_lesson(learner, lesson)
+    attempt = ScormAttempt.objects.get(lesson=lesson)
+    # The manifest asks for progress 1.0 and a score of 0.66; the browser claims lower marks.
+    cmi = {
+        "completion_status": "completed",
+        "success_status": "passed",
+        "progress_measure": "0.5",
+        "score": {"scaled": "0.4"},
+        "completion_threshold": "0.1",
+        "scaled_passing_score": "0.2",
+    }
+    body = {"attempt": str(attempt.pk), "launch": launch, "sequence": 1, "cmi": cmi}
+
+    response = learner.post(
+        reverse("learning:scorm-commit", args=[lesson.pk]),
+        json.dumps(body),
+        content_type="application/json",
+    )
+
+    assert response.json() == {"ok": True, "message": ""}
+    attempt.refresh_from_db()
+    assert (attempt.completion_status, attempt.success_status) == ("incomplete", "failed")
+    assert LessonProgress.objects.get(lesson=lesson).status == LessonProgress.Status.STARTED
 
 
 def test_a_package_played_to_the_end_completes_the_lesson_and_the_course(

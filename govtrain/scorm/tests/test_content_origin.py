@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -181,6 +183,8 @@ def test_an_expired_token_opens_nothing(client: Client, package: Package, settin
     [
         "sco/../../secret.txt",
         "../secret.txt",
+        "../../secret.txt",
+        "sco/../../../secret.txt",
         "sco/./index.html",
         "sco\\index.html",
         "missing.html",
@@ -189,6 +193,10 @@ def test_an_expired_token_opens_nothing(client: Client, package: Package, settin
 def test_a_token_opens_only_its_own_package_files(
     client: Client, package: Package, path: str
 ) -> None:
+    # Something to find where each traversal lands: beside the package's folder (in
+    # scorm/) and above it (the storage's root). The files are there; the path is refused.
+    default_storage.save("scorm/secret.txt", ContentFile(b"secret beside"))
+    default_storage.save("secret.txt", ContentFile(b"secret above"))
     token = grant_for(package)
 
     response = client.get(file_url(token, path), HTTP_HOST="localhost:8000")
@@ -253,6 +261,43 @@ class TestAContentOriginOfItsOwn:
         )
 
         assert (home.status_code, api.status_code, static.status_code) == (404, 404, 404)
+
+    @pytest.mark.parametrize(
+        "host", ["content.example.org.", "CONTENT.example.org", "content.example.org:443"]
+    )
+    def test_the_content_host_by_another_spelling_serves_no_platform_page(
+        self, client: Client, host: str
+    ) -> None:
+        response = client.get("/login/", HTTP_HOST=host, secure=True)
+
+        assert response.status_code == 404
+
+    def test_a_content_origin_configured_with_its_default_port_is_the_content_host(
+        self, client: Client, package: Package, settings: Any
+    ) -> None:
+        settings.SCORM_CONTENT_ORIGIN = "https://content.example.org:443"
+        request = RequestFactory().get("/lesson/", secure=True)
+        sco = package.default_sco
+        assert sco is not None
+        player = player_context(
+            request=request,
+            sco=sco,
+            attempt="1",
+            commit_url="/c/",
+            learner_id="1",
+            learner_name="A",
+        )
+        token = player["launch_url"].split("/scorm-content/")[1].split("/")[0]
+
+        login = client.get("/login/", HTTP_HOST="content.example.org", secure=True)
+        content = client.get(
+            file_url(token, "sco/index.html"), HTTP_HOST="content.example.org", secure=True
+        )
+
+        assert login.status_code == 404
+        assert content.status_code == 200
+        # As the browser names the origin in postMessage events.
+        assert player["content_origin"] == "https://content.example.org"
 
     def test_the_content_host_serves_the_runtime(self, client: Client) -> None:
         response = client.get(

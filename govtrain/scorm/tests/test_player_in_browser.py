@@ -144,7 +144,16 @@ def test_a_coordinator_plays_a_sample_package_to_the_end_in_the_preview(
     sco.get_by_label("7 days").check()
     sco.get_by_role("button", name="Submit answers").click()
     expect(sco.get_by_text("You answered 2 of 3 correctly: passed.")).to_be_visible()
-    sco.get_by_role("button", name="Finish the lesson").click()
+    # The answers' commit already brings the status line below: wait for the answer to the
+    # finishing commit (LMSFinish / Terminate) before reading the commits.
+    with page.expect_response(
+        lambda r: (
+            r.url.endswith(f"/scorm/packages/{package.pk}/preview/")
+            and (r.request.post_data_json or {}).get("finished") is True
+        ),
+        timeout=15_000,
+    ):
+        sco.get_by_role("button", name="Finish the lesson").click()
 
     status = page.locator("[data-scorm-status]")
     expect(status).to_have_text(

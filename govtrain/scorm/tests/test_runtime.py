@@ -7,7 +7,12 @@ from typing import Any
 
 import pytest
 
-from govtrain.scorm.runtime import RuntimeDataError, RuntimeSummary, initial_cmi, summarise
+from govtrain.scorm.runtime import (
+    RuntimeDataError,
+    RuntimeSummary,
+    initial_cmi,
+    summarise,
+)
 
 
 def cmi_12(**core: Any) -> dict[str, Any]:
@@ -71,8 +76,6 @@ def test_scorm_2004_data_is_summarised_and_the_lms_decides_by_threshold_and_pass
         "completion_status": "completed",
         "success_status": "passed",
         "progress_measure": "0.5",
-        "completion_threshold": "1",
-        "scaled_passing_score": "0.67",
         "score": {"scaled": "0.6", "raw": "2", "min": "0", "max": "3"},
         "total_time": "P1DT2H3M4.5S",
         "session_time": "PT1M",
@@ -81,7 +84,9 @@ def test_scorm_2004_data_is_summarised_and_the_lms_decides_by_threshold_and_pass
         "exit": "normal",
     }
 
-    summary = summarise("2004", cmi)
+    summary = summarise(
+        "2004", cmi, completion_threshold=Decimal("1"), scaled_passing_score=Decimal("0.67")
+    )
 
     # Progress 0.5 is below the threshold: not complete, whatever the SCO said (RTE 4.2.4.1).
     assert summary.completion == "incomplete"
@@ -92,6 +97,49 @@ def test_scorm_2004_data_is_summarised_and_the_lms_decides_by_threshold_and_pass
     assert summary.total_seconds == 26 * 3600 + 3 * 60 + 4
     assert summary.session_seconds == 60
     assert (summary.location, summary.exit) == ("page-2", "normal")
+
+
+def test_scorm_2004_pass_marks_sent_by_the_browser_are_ignored_for_the_manifests() -> None:
+    cmi = {
+        "completion_status": "completed",
+        "success_status": "passed",
+        "progress_measure": "0.5",
+        "score": {"scaled": "0.6"},
+        # What a learner's browser may claim: a threshold and a pass mark anyone meets.
+        "completion_threshold": "0.1",
+        "scaled_passing_score": "-1",
+    }
+
+    by_manifest = summarise(
+        "2004", cmi, completion_threshold=Decimal("1.0"), scaled_passing_score=Decimal("0.66")
+    )
+    without_manifest = summarise("2004", cmi)
+
+    assert (by_manifest.completion, by_manifest.success) == ("incomplete", "failed")
+    # No pass marks in the manifest: the statuses the SCO set stand.
+    assert (without_manifest.completion, without_manifest.success) == ("completed", "passed")
+
+
+@pytest.mark.parametrize(
+    ("status", "raw", "success"),
+    [
+        ("completed", "70", "passed"),
+        ("completed", "60", "failed"),
+        ("completed", "", "unknown"),
+        ("passed", "60", "passed"),
+        ("incomplete", "60", "unknown"),
+    ],
+)
+def test_a_scorm_12_lesson_only_completed_is_passed_or_failed_by_the_mastery_score(
+    status: str, raw: str, success: str
+) -> None:
+    summary = summarise(
+        "1.2", cmi_12(lesson_status=status, score={"raw": raw}), mastery_score=Decimal("66")
+    )
+
+    # RTE 3.4.4: the manifest's mastery score decides once the SCO says "completed" with a
+    # raw score; a SCO that said passed or failed itself keeps its word.
+    assert summary.success == success
 
 
 def test_an_empty_record_is_not_attempted_and_unknown() -> None:

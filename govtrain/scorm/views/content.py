@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from govtrain.scorm.models import Package, Sco
-from govtrain.scorm.origins import ContentGrant, request_origin, token_read
+from govtrain.scorm.origins import ContentGrant, origin_key, request_origin, token_read
 
 # Types SCORM content relies on whatever the host's mime database says (it is often thin).
 CONTENT_TYPES = {
@@ -57,7 +57,7 @@ def _grant_for(request: HttpRequest, token: str) -> ContentGrant:
     """The token's grant, if it is valid and this request is on the origin it names."""
     grant = token_read(token)
     # On any other origin (the platform's own among them) a content URL does not exist.
-    if grant is None or grant.content_origin != request_origin(request):
+    if grant is None or origin_key(grant.content_origin) != origin_key(request_origin(request)):
         raise Http404
     return grant
 

@@ -93,8 +93,16 @@ def package_preview(request: AuthedRequest, pk: int) -> JsonResponse:
             raise ValueError
     except ValueError:
         return JsonResponse({"ok": False, "message": _("The request is not JSON.")}, status=400)
+    # The SCO previewed (any of the package's; the player names it): its manifest's pass marks.
+    sco = package.scos.filter(identifier=str(body.get("sco", ""))).first() or package.default_sco
     try:
-        summary = summarise(package.version, body.get("cmi"))
+        summary = summarise(
+            package.version,
+            body.get("cmi"),
+            mastery_score=sco.mastery_score if sco else None,
+            completion_threshold=sco.completion_threshold if sco else None,
+            scaled_passing_score=sco.scaled_passing_score if sco else None,
+        )
     except RuntimeDataError as error:
         return JsonResponse({"ok": False, "message": error.messages[0]}, status=400)
     score = (
