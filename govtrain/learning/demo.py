@@ -589,7 +589,7 @@ def _build_outline(course: Course, by: User, summary: Summary) -> None:
 
 def _play(enrolment: Enrolment, lesson: Lesson, now: dt.datetime) -> None:
     """The player's last commit of a package played to the end (docs/scorm.md)."""
-    attempt = scorm.scorm_attempt_current(enrolment=enrolment, lesson=lesson)
+    attempt = scorm.scorm_attempt_launch(enrolment=enrolment, lesson=lesson)
     minutes = lesson.min_seconds // 60 + 1
     cmi_2004 = {
         "completion_status": "completed",
@@ -615,7 +615,8 @@ def _play(enrolment: Enrolment, lesson: Lesson, now: dt.datetime) -> None:
     version = lesson.package.version if lesson.package else "2004"
     body = {
         "attempt": str(attempt.pk),
-        "sequence": attempt.last_sequence + 1,
+        "launch": attempt.launch,
+        "sequence": 1,
         "finished": True,
         "cmi": cmi_12 if version == "1.2" else cmi_2004,
     }

@@ -3,9 +3,12 @@ measured, SCORM attempts, and the flags raised on implausible completions (issue
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +47,26 @@ class Module(_BilingualTitle, TimeStampedModel):
         indexes = [models.Index(fields=["course", "position"], name="module_course_position")]
 
 
+# Lesson files are stored under a random name with the extension of what the content was
+# found to be (services/content.py), never the author's name, in folders that no URL
+# serves: only learning.views.learner reads them, with the checked type (as
+# external.models.evidence_upload_to does for certificates).
+def _random_name(folder: str, extension: str) -> str:
+    return f"learning/{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def lesson_video_upload_to(instance: Lesson, filename: str) -> str:
+    return _random_name("video", VIDEO_EXTENSIONS[Lesson.VideoType(instance.video_type)])
+
+
+def lesson_document_upload_to(instance: Lesson, filename: str) -> str:
+    return _random_name("documents", "pdf")
+
+
+def caption_upload_to(instance: CaptionTrack, filename: str) -> str:
+    return _random_name("captions", "vtt")
+
+
 class Lesson(_BilingualTitle, TimeStampedModel):
     class Kind(models.TextChoices):
         PAGE = "page", _("Page")
@@ -51,6 +74,10 @@ class Lesson(_BilingualTitle, TimeStampedModel):
         DOCUMENT = "document", _("Document")
         SCORM = "scorm", _("SCORM package")
         LINK = "link", _("External link")
+
+    class VideoType(models.TextChoices):
+        MP4 = "video/mp4", "MP4"
+        WEBM = "video/webm", "WebM"
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     position = models.PositiveIntegerField(_("position"), default=1)
@@ -66,11 +93,20 @@ class Lesson(_BilingualTitle, TimeStampedModel):
     # Page: what the author wrote (Markdown, HTML allowed) and its sanitised rendering.
     body_source = models.TextField(_("text (Markdown)"), blank=True)
     body_html = models.TextField(blank=True, editable=False)
-    video_file = models.FileField(_("video file"), upload_to="learning/video/", blank=True)
+    video_file = models.FileField(
+        _("video file"), upload_to=lesson_video_upload_to, max_length=200, blank=True
+    )
+    # What the video file's content was found to be (never what the upload claimed); the
+    # file is served with this type only.
+    video_type = models.CharField(
+        _("video type"), max_length=20, choices=VideoType.choices, blank=True
+    )
     video_url = models.URLField(_("video address"), blank=True)
     # The author's figure, not the player's: the page's report of a length is untrusted.
     video_seconds = models.PositiveIntegerField(_("video length (seconds)"), null=True, blank=True)
-    document = models.FileField(_("document (PDF)"), upload_to="learning/documents/", blank=True)
+    document = models.FileField(
+        _("document (PDF)"), upload_to=lesson_document_upload_to, max_length=200, blank=True
+    )
     link_url = models.URLField(_("link"), blank=True)
     package = models.ForeignKey(
         "scorm.Package",
@@ -98,7 +134,7 @@ class CaptionTrack(TimeStampedModel):
 
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="captions")
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
-    file = models.FileField(_("captions (WebVTT)"), upload_to="learning/captions/")
+    file = models.FileField(_("captions (WebVTT)"), upload_to=caption_upload_to, max_length=200)
 
     class Meta:
         ordering = ["lesson_id", "language"]
@@ -108,6 +144,12 @@ class CaptionTrack(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.lesson_id} {self.language}"
+
+
+VIDEO_EXTENSIONS = {
+    Lesson.VideoType.MP4: "mp4",
+    Lesson.VideoType.WEBM: "webm",
+}
 
 
 class LessonProgress(TimeStampedModel):
@@ -132,6 +174,10 @@ class LessonProgress(TimeStampedModel):
     watched_ranges = models.JSONField(default=list, blank=True)
     watched_seconds = models.PositiveIntegerField(default=0)
     ranges_reported_at = models.DateTimeField(null=True, blank=True)
+    # The heartbeat seconds (of seconds_spent) that watched reports have drawn on: new video
+    # is accepted only against time credited since. It may run ahead of seconds_spent by
+    # the small slack a report is allowed, repaid by the heartbeats that follow.
+    video_credit_used = models.PositiveIntegerField(default=0)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     score_scaled = models.DecimalField(
         _("score"), max_digits=5, decimal_places=4, null=True, blank=True
@@ -185,7 +231,10 @@ class ScormAttempt(TimeStampedModel):
     score_scaled = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
     total_seconds = models.PositiveIntegerField(default=0)
     commits = models.PositiveIntegerField(default=0)
-    # The player numbers its commits per launch; an older one arriving late is ignored.
+    # The latest page playing the package (services.scorm.scorm_attempt_launch): only its
+    # commits are stored. "" before the lesson page is first opened.
+    launch = models.CharField(max_length=64, blank=True)
+    # That page numbers its commits from 1; an older one arriving late is ignored.
     last_sequence = models.PositiveIntegerField(default=0)
     # scorm.runtime.RuntimeSummary.as_dict() of the last commit, to resume from.
     summary = models.JSONField(default=dict, blank=True)

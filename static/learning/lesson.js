@@ -31,29 +31,20 @@
   }
 
   function beat(resumed) {
-    post(box.dataset.heartbeatUrl, resumed ? "resumed=1" : "", false)
+    return post(box.dataset.heartbeatUrl, resumed ? "resumed=1" : "", false)
       .then(function (data) {
         show(data.completed && unmet ? [unmet.dataset.labelCompleted] : data.unmet);
       })
       .catch(function () { /* offline: the next heartbeat is credited at most a minute */ });
   }
 
-  var timer = null;
-  function start(resumed) {
-    if (timer) return;
-    if (resumed) beat(true);
-    timer = setInterval(function () { beat(false); }, every);
-  }
-  function stop() { clearInterval(timer); timer = null; }
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") start(true); else stop();
-  });
-  if (document.visibilityState === "visible") start(false);
-
+  // The video's played ranges go after a heartbeat has been answered: the server accepts
+  // new seconds of video only against the time its heartbeats credited.
   var video = box.querySelector("video[data-video]");
+  var report = function () {};
   if (video && box.dataset.watchedUrl) {
     var sent = "";
-    var report = function () {
+    report = function () {
       var ranges = [];
       for (var i = 0; i < video.played.length; i++) {
         ranges.push([video.played.start(i), video.played.end(i)]);
@@ -63,8 +54,29 @@
       sent = body;
       post(box.dataset.watchedUrl, body, true).then(function (data) { show(data.unmet); });
     };
-    setInterval(function () { if (!video.paused) report(); }, every);
-    video.addEventListener("pause", report);
-    video.addEventListener("ended", report);
+    var beatThenReport = function () { beat(false).then(report); };
+    video.addEventListener("pause", beatThenReport);
+    video.addEventListener("ended", beatThenReport);
   }
+
+  var timer = null;
+  function start(resumed) {
+    if (timer) return;
+    if (resumed) beat(true);
+    timer = setInterval(function () {
+      beat(false).then(function () { if (video && !video.paused) report(); });
+    }, every);
+  }
+  function stop() { clearInterval(timer); timer = null; }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") {
+      start(true);
+    } else {
+      stop();
+      // Only time on screen counts: the video waits for the learner (its pause reports
+      // what was played until now).
+      if (video && !video.paused) video.pause();
+    }
+  });
+  if (document.visibilityState === "visible") start(false);
 })();

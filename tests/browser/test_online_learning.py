@@ -12,13 +12,16 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Page, expect
 
 from govtrain import testing as t
 from govtrain.catalog.models import Course
 from govtrain.learning.models import Lesson, LessonProgress, Module
+from govtrain.learning.services import authoring
 from govtrain.people.models import Employee
 from govtrain.records.models import Enrolment
+from govtrain.records.services import enrolment_open_in_course
 from govtrain.scorm import samples
 from govtrain.scorm.services import package_import
 
@@ -26,6 +29,8 @@ pytestmark = pytest.mark.browser
 
 # The start of an MP4 file: enough for the player to try, nothing to play.
 MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+# A whole PDF by its header and end marker that is HTML with a script too.
+PDF_AND_HTML = b"%PDF-1.4\n<script>window.pwned = document.location.origin</script>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -56,6 +61,7 @@ def course(db: None, settings: Any) -> Course:
         is_required=False,
         video_seconds=120,
         min_watched_percent=80,
+        video_type=Lesson.VideoType.MP4,
     )
     video.video_file.save("tour.mp4", ContentFile(MP4_HEAD), save=False)
     video.save()
@@ -151,3 +157,35 @@ def test_a_coordinator_reorders_the_outline_in_place(
     assert_accessible(page)
     titles = list(Module.objects.filter(course=course).values_list("title_en", flat=True))
     assert titles == ["Basics", "Wrapping up", "Check yourself"]
+
+
+def test_a_document_is_downloaded_and_never_opened_on_the_platform(
+    page: Page,
+    log_in: Callable[..., None],
+    learner_a: Employee,
+    coordinator: Employee,
+    course: Course,
+) -> None:
+    assert coordinator.user is not None
+    notes = authoring.lesson_save(
+        module=Module.objects.get(course=course, position=1),
+        by=coordinator.user,
+        data=authoring.LessonInput(
+            kind=Lesson.Kind.DOCUMENT,
+            title_en="Office notes",
+            is_required=False,
+            document=SimpleUploadedFile("notes.html", PDF_AND_HTML, "text/html"),
+        ),
+    )
+    enrolment_open_in_course(employee=learner_a, course=course, by=learner_a.user)
+    log_in(page, learner_a.pen)
+
+    page.goto(f"/learn/lessons/{notes.pk}/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the document (PDF)").click()
+
+    # A download under the lesson's name, whatever the author's file was called: the
+    # browser shows nothing of it on the platform's origin, so its script cannot run.
+    assert download.value.suggested_filename == "office-notes.pdf"
+    assert page.evaluate("() => window.pwned") is None
+    expect(page.get_by_role("heading", name="Office notes")).to_be_visible()

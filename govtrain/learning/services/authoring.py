@@ -7,15 +7,18 @@ written, and every change is audited.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from govtrain.accounts.access import Perm, access_for
@@ -130,7 +133,8 @@ def module_move(*, module: Module, direction: Direction, by: User) -> Module:
 
 @transaction.atomic
 def module_delete(*, module: Module, by: User) -> None:
-    """Remove a module no learner has started (progress is evidence, never deleted)."""
+    """Remove a module no learner has started (progress is evidence, never deleted); its
+    lessons' files are deleted after commit."""
     _require_author(by, module.course)
     if LessonProgress.objects.filter(lesson__module=module).exists():
         raise ValidationError(_("Learners have started this module; it cannot be removed."))
@@ -141,8 +145,10 @@ def module_delete(*, module: Module, by: User) -> None:
         before={"title_en": module.title_en},
     )
     course_id = module.course_id
+    files = _files_of(module.lessons.prefetch_related("captions"))
     module.delete()
     _renumber(list(Module.objects.filter(course_id=course_id)))
+    _delete_after_commit(files)
 
 
 @dataclass
@@ -164,8 +170,12 @@ class LessonInput:
     document: File[bytes] | None = None
 
 
-def _check_lesson(data: LessonInput, lesson: Lesson | None, course: Course) -> dict[str, list[str]]:
+def _check_lesson(
+    data: LessonInput, lesson: Lesson | None, course: Course
+) -> tuple[dict[str, list[str]], str]:
+    """The errors of the author's input, by field, and the type of a new video file."""
     errors: dict[str, list[str]] = {}
+    video_type = ""
 
     def fail(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
@@ -178,6 +188,18 @@ def _check_lesson(data: LessonInput, lesson: Lesson | None, course: Course) -> d
         fail("min_seconds", _("The minimum time cannot be negative."))
     if not 0 <= data.min_watched_percent <= 100:
         fail("min_watched_percent", _("The share watched is a percentage from 0 to 100."))
+    # A file is stored only on the kind of lesson that shows it, and only after its content
+    # is checked: a file on another kind would be checked by nothing.
+    if data.video_file is not None and data.kind != Lesson.Kind.VIDEO:
+        fail(
+            "video_file",
+            _("Only a video lesson takes a video file: choose the kind Video or leave it out."),
+        )
+    if data.document is not None and data.kind != Lesson.Kind.DOCUMENT:
+        fail(
+            "document",
+            _("Only a document lesson takes a document: choose the kind Document or leave it out."),
+        )
     if data.kind == Lesson.Kind.PAGE and not data.body_source.strip():
         fail("body_source", _("A page needs its text."))
     if data.kind == Lesson.Kind.VIDEO:
@@ -186,7 +208,7 @@ def _check_lesson(data: LessonInput, lesson: Lesson | None, course: Course) -> d
             fail("video_file", _("Upload the video or give its address."))
         if data.video_file is not None:
             try:
-                check_video(data.video_file)
+                video_type = check_video(data.video_file)
             except ValidationError as error:
                 errors.setdefault("video_file", []).extend(error.messages)
         if data.min_watched_percent and not data.video_seconds:
@@ -206,7 +228,7 @@ def _check_lesson(data: LessonInput, lesson: Lesson | None, course: Course) -> d
             fail("package_id", _("Choose the SCORM package."))
         elif not packages_for(course=course).filter(pk=data.package_id).exists():
             fail("package_id", _("Choose a SCORM package of this course's institute."))
-    return errors
+    return errors, video_type
 
 
 def packages_for(*, course: Course) -> QuerySet[Package]:
@@ -219,6 +241,7 @@ def packages_for(*, course: Course) -> QuerySet[Package]:
 
 _AUDITED = (
     "kind",
+    "video_type",
     "title_en",
     "title_ml",
     "is_required",
@@ -239,16 +262,42 @@ def _snapshot(lesson: Lesson) -> dict[str, object]:
     return values
 
 
+StoredFile = tuple[Storage, str]
+
+
+def _stored(field: FieldFile) -> StoredFile:
+    return field.storage, field.name or ""
+
+
+def _delete_after_commit(files: Iterable[StoredFile]) -> None:
+    """Delete stored files once the transaction that stopped using them has committed (a
+    rollback leaves them in place, still referenced)."""
+    for storage, name in set(files):
+        if name:
+            transaction.on_commit(partial(storage.delete, name))
+
+
+def _files_of(lessons: Iterable[Lesson]) -> list[StoredFile]:
+    """The stored files of lessons and of their captions."""
+    files: list[StoredFile] = []
+    for lesson in lessons:
+        files.extend(_stored(f) for f in (lesson.video_file, lesson.document) if f)
+        files.extend(_stored(track.file) for track in lesson.captions.all() if track.file)
+    return files
+
+
 @transaction.atomic
 def lesson_save(
     *, module: Module, data: LessonInput, by: User, lesson: Lesson | None = None
 ) -> Lesson:
     """Create a lesson at the end of the module, or change `lesson`. Uploads are checked by
-    content and size; on any error nothing is written."""
+    content and size, and a file is refused on a kind of lesson that does not show it; on
+    any error nothing is written. A file replaced, or no longer shown because the kind
+    changed, is deleted after commit (captions too, when a video becomes something else)."""
     _require_author(by, module.course)
     if lesson is not None and lesson.module_id != module.pk:
         raise ValidationError(_("The lesson is not in this module."))
-    errors = _check_lesson(data, lesson, module.course)
+    errors, video_type = _check_lesson(data, lesson, module.course)
     if errors:
         raise ValidationError(errors)
     before = _snapshot(lesson) if lesson is not None else None
@@ -266,24 +315,48 @@ def lesson_save(
     lesson.video_seconds = data.video_seconds if data.kind == Lesson.Kind.VIDEO else None
     lesson.link_url = data.link_url if data.kind == Lesson.Kind.LINK else ""
     lesson.package_id = data.package_id if data.kind == Lesson.Kind.SCORM else None
-    if data.video_file is not None:
-        lesson.video_file.save(data.video_file.name or "video", data.video_file, save=False)
-    if data.document is not None:
-        lesson.document.save(data.document.name or "document.pdf", data.document, save=False)
-    lesson.save()
-    after = _snapshot(lesson)
-    if before is None:
-        audit_record(actor=by, action="learning.lesson_created", target=lesson, after=after)
-    else:
-        changed = [k for k in after if after[k] != before[k]]
-        if changed:
-            audit_record(
-                actor=by,
-                action="learning.lesson_changed",
-                target=lesson,
-                before={k: before[k] for k in changed},
-                after={k: after[k] for k in changed},
-            )
+    # Files the lesson stops using: replaced, or of a kind it no longer is.
+    unused: list[StoredFile] = []
+    if lesson.video_file and (data.kind != Lesson.Kind.VIDEO or data.video_file is not None):
+        unused.append(_stored(lesson.video_file))
+        lesson.video_file.name, lesson.video_type = "", ""
+    if lesson.document and (data.kind != Lesson.Kind.DOCUMENT or data.document is not None):
+        unused.append(_stored(lesson.document))
+        lesson.document.name = ""
+    stored: list[StoredFile] = []
+    try:
+        if data.video_file is not None:
+            lesson.video_type = video_type  # the stored name's extension comes from it
+            lesson.video_file.save("video", data.video_file, save=False)
+            stored.append(_stored(lesson.video_file))
+        if data.document is not None:
+            lesson.document.save("document", data.document, save=False)
+            stored.append(_stored(lesson.document))
+        lesson.save()
+        if before is not None and data.kind != Lesson.Kind.VIDEO:
+            # Captions belong to a video; a lesson that is no longer one does not serve them.
+            for track in lesson.captions.all():
+                unused.append(_stored(track.file))
+                track.delete()
+        after = _snapshot(lesson)
+        if before is None:
+            audit_record(actor=by, action="learning.lesson_created", target=lesson, after=after)
+        else:
+            changed = [k for k in after if after[k] != before[k]]
+            if changed:
+                audit_record(
+                    actor=by,
+                    action="learning.lesson_changed",
+                    target=lesson,
+                    before={k: before[k] for k in changed},
+                    after={k: after[k] for k in changed},
+                )
+    except BaseException:
+        # The transaction rolls back: the files stored for it must not outlive it.
+        for storage, name in stored:
+            storage.delete(name)
+        raise
+    _delete_after_commit(unused)
     return lesson
 
 
@@ -304,7 +377,7 @@ def lesson_move(*, lesson: Lesson, direction: Direction, by: User) -> Lesson:
 
 @transaction.atomic
 def lesson_delete(*, lesson: Lesson, by: User) -> None:
-    """Remove a lesson no learner has started."""
+    """Remove a lesson no learner has started; its files are deleted after commit."""
     _require_author(by, lesson.module.course)
     if lesson.progress.exists():
         raise ValidationError(_("Learners have started this lesson; it cannot be removed."))
@@ -315,27 +388,38 @@ def lesson_delete(*, lesson: Lesson, by: User) -> None:
         before={"title_en": lesson.title_en},
     )
     module_id = lesson.module_id
+    files = _files_of([lesson])
     lesson.delete()
     _renumber(list(Lesson.objects.filter(module_id=module_id)))
+    _delete_after_commit(files)
 
 
 @transaction.atomic
 def caption_add(*, lesson: Lesson, language: str, file: File[bytes], by: User) -> CaptionTrack:
-    """Add or replace a video lesson's WebVTT captions in one language."""
+    """Add or replace a video lesson's WebVTT captions in one language (checked by content,
+    stored under a random name); a replaced file is deleted after commit."""
     _require_author(by, lesson.module.course)
     if lesson.kind != Lesson.Kind.VIDEO:
         raise ValidationError(_("Only a video lesson has captions."))
     if language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": _("Choose a language.")})
     check_webvtt(file)
-    track, created = CaptionTrack.objects.get_or_create(lesson=lesson, language=language)
-    if not created and track.file:
-        track.file.delete(save=False)
-    track.file.save(file.name or f"{language}.vtt", file, save=True)
-    audit_record(
-        actor=by,
-        action="learning.captions_added",
-        target=lesson,
-        after={"language": language, "file": track.file.name},
-    )
+    track = CaptionTrack.objects.select_for_update().filter(
+        lesson=lesson, language=language
+    ).first() or CaptionTrack(lesson=lesson, language=language)
+    replaced = _stored(track.file)
+    try:
+        track.file.save(f"{language}.vtt", file, save=True)
+        audit_record(
+            actor=by,
+            action="learning.captions_added",
+            target=lesson,
+            after={"language": language, "file": track.file.name},
+        )
+    except BaseException:
+        # The transaction rolls back: the new file must not outlive it.
+        if track.file.name and track.file.name != replaced[1]:
+            track.file.storage.delete(track.file.name)
+        raise
+    _delete_after_commit([replaced])
     return track

@@ -27,7 +27,13 @@ from govtrain.accounts.models import Role, User
 from govtrain.audit.services import audit_record
 from govtrain.catalog.models import Course
 from govtrain.learning import events
-from govtrain.learning.models import LearnerClock, Lesson, LessonProgress, PlausibilityFlag
+from govtrain.learning.models import (
+    LearnerClock,
+    Lesson,
+    LessonProgress,
+    PlausibilityFlag,
+    ScormAttempt,
+)
 from govtrain.notifications.services import notify
 from govtrain.people.models import Employee
 from govtrain.records.models import Enrolment
@@ -135,7 +141,8 @@ def _flag(
         users=User.objects.filter(
             role_assignments__role=Role.COORDINATOR,
             role_assignments__provider_id=course.provider_id,
-        ),
+            is_active=True,
+        ).distinct(),
         message=gettext_lazy("%(name)s's progress in %(course)s was flagged: %(reason)s"),
         params={
             "name": enrolment.employee.name_en,
@@ -258,11 +265,14 @@ def video_progress_record(
     *, progress: LessonProgress, ranges: object, now: dt.datetime | None = None
 ) -> LessonProgress:
     """Merge the ranges of a video the page reports as watched. New seconds are accepted
-    only up to what the time since the previous report allows (at double speed); the rest
-    is dropped and the enrolment flagged."""
+    only up to what the time the server credited from heartbeats since the previous report
+    allows (at double speed, plus a little slack); the rest is dropped and the enrolment
+    flagged. With the page closed no heartbeat is credited, so nothing more is accepted."""
     now = _now(now)
+    # The progress row only: the lesson's and the enrolment's are not this report's to hold
+    # (lesson_complete locks the enrolment before the progress).
     progress = (
-        LessonProgress.objects.select_for_update()
+        LessonProgress.objects.select_for_update(of=("self",))
         .select_related("lesson", "enrolment")
         .get(pk=progress.pk)
     )
@@ -272,8 +282,12 @@ def video_progress_record(
     length = lesson.video_seconds or 0
     new = merge_ranges(_parse_ranges(ranges, length)) if length else []
     old = [(int(a), int(b)) for a, b in progress.watched_ranges]
-    since = progress.ranges_reported_at or progress.first_opened_at
-    budget = max(0, int((now - since).total_seconds())) * MAX_PLAYBACK_RATE + VIDEO_SLACK_SECONDS
+    # The credit is the heartbeats' (the page on screen), never the clock's: with the tab
+    # closed nothing is credited, so nothing is accepted. The slack covers rounding and what
+    # played since the last heartbeat; it is an advance on the heartbeats to come
+    # (video_credit_used runs ahead), so quick reports cannot add it up.
+    credited = progress.seconds_spent - progress.video_credit_used
+    budget = credited * MAX_PLAYBACK_RATE + VIDEO_SLACK_SECONDS if credited > 0 else 0
     accepted: list[Range] = []
     clipped = 0
     for piece in new:
@@ -283,19 +297,33 @@ def video_progress_record(
                 accepted.append((start, start + take))
                 budget -= take
             clipped += (end - start) - max(take, 0)
+    used = _length(accepted)
     merged = merge_ranges([*old, *accepted])
     progress.watched_ranges = [list(r) for r in merged]
     progress.watched_seconds = _length(merged)
     progress.ranges_reported_at = now
-    progress.save(
-        update_fields=["watched_ranges", "watched_seconds", "ranges_reported_at", "updated_at"]
+    progress.video_credit_used = max(
+        progress.seconds_spent, progress.video_credit_used + math.ceil(used / MAX_PLAYBACK_RATE)
     )
-    if clipped:
+    progress.save(
+        update_fields=[
+            "watched_ranges",
+            "watched_seconds",
+            "ranges_reported_at",
+            "video_credit_used",
+            "updated_at",
+        ]
+    )
+    # A few seconds over are dropped without a flag: the page reports what played since its
+    # last heartbeat, and sends the same seconds again next time.
+    if clipped > VIDEO_SLACK_SECONDS:
         _flag(
             enrolment=progress.enrolment,
             lesson=lesson,
             reason=PlausibilityFlag.Reason.VIDEO,
-            detail=_("%(n)d seconds of video were reported beyond the time that passed.")
+            detail=_(
+                "%(n)d seconds of video were reported beyond the time the lesson was on screen."
+            )
             % {"n": clipped},
         )
     return progress
@@ -382,28 +410,60 @@ def course_rule_met(*, enrolment: Enrolment) -> bool:
     return done == total
 
 
+def _scorm_result_completes(progress: LessonProgress) -> bool:
+    """Has the package itself reported the lesson completed, and not failed, in the
+    enrolment's latest attempt (services/scorm.py stores each commit before completing)?"""
+    attempt = (
+        ScormAttempt.objects.filter(
+            enrolment_id=progress.enrolment_id, lesson_id=progress.lesson_id
+        )
+        .order_by("-number")
+        .first()
+    )
+    return (
+        attempt is not None
+        and attempt.completion_status == "completed"
+        and attempt.success_status != "failed"
+    )
+
+
 def lesson_complete(
     *, progress: LessonProgress, by: User | None, now: dt.datetime | None = None
 ) -> LessonProgress:
     """Mark a lesson done once its minimum time (and share watched) is met; complete the
-    course when its rule is met. Raises ValidationError when a requirement is not met, and
-    ImplausibleCompletion (after writing a flag for the coordinator) when finishing its
-    module or the course would be faster than their required time."""
+    course when its rule is met. A SCORM lesson only when its package reported it completed
+    and not failed (the commit path calls this after storing the commit). Raises
+    ValidationError when a requirement is not met, and ImplausibleCompletion (after writing
+    a flag for the coordinator) when finishing its module or the course would be faster
+    than their required time."""
     now = _now(now)
     with transaction.atomic():
+        # Lock the enrolment first, then the progress (always in this order): two lessons
+        # of one enrolment completing at once must count each other's completion, or both
+        # miss the course's. Only these rows ("self"): PostgreSQL would otherwise lock the
+        # joined course and lesson too, and every learner's completion would queue on them.
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("course", "employee")
+            .get(pk=progress.enrolment_id)
+        )
         progress = (
-            LessonProgress.objects.select_for_update()
-            .select_related("lesson__module", "enrolment__course", "enrolment__employee")
+            LessonProgress.objects.select_for_update(of=("self",))
+            .select_related("lesson__module")
             .get(pk=progress.pk)
         )
+        progress.enrolment = enrolment
         if progress.status == LessonProgress.Status.COMPLETED:
             return progress
-        enrolment = progress.enrolment
         _check_lesson_in_enrolment(enrolment, progress.lesson)
+        lesson = progress.lesson
+        if lesson.kind == Lesson.Kind.SCORM and not _scorm_result_completes(progress):
+            raise ValidationError(
+                _("The package decides when this lesson is done: finish it in the player.")
+            )
         problems = unmet_requirements(progress)
         if problems:
             raise ValidationError(problems)
-        lesson = progress.lesson
         reason = _implausible(
             enrolment, _required_lessons(module_id=lesson.module_id), progress, now
         ) or _implausible(

@@ -3,9 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from govtrain import testing as t
-from govtrain.accounts.models import Role
+from govtrain.accounts.models import Role, User
 from govtrain.catalog.models import Course
 from govtrain.learning.models import Lesson, Module
 from govtrain.organisation.models import Office
@@ -73,3 +75,35 @@ def other_coordinator(office_b: Office) -> Employee:
     assert employee.user is not None
     t.grant(employee.user, Role.COORDINATOR, provider=t.make_provider("KILA"))
     return employee
+
+
+@pytest.fixture
+def scorm_quiz(basics: Module) -> Lesson:
+    """A SCORM 1.2 lesson without a minimum time: only its package's result counts."""
+    import io
+
+    from govtrain.scorm import samples
+    from govtrain.scorm.services import package_import
+
+    package = package_import(
+        upload=io.BytesIO(samples.build("1.2")), by=None, provider=basics.course.provider
+    )
+    return Lesson.objects.create(
+        module=basics, kind=Lesson.Kind.SCORM, title_en="Quiz", package=package, min_seconds=0
+    )
+
+
+@pytest.fixture
+def author(coordinator: Employee) -> User:
+    """The user who builds the online course (its provider's coordinator)."""
+    assert coordinator.user is not None
+    return coordinator.user
+
+
+@pytest.fixture
+def enrolled(client: Client, learner_a: Employee, online_course: Course) -> Client:
+    """The learner's browser, logged in and enrolled in the online course."""
+    assert learner_a.user is not None
+    client.force_login(learner_a.user)
+    client.post(reverse("learning:course-enrol", args=[online_course.pk]))
+    return client

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -131,7 +133,9 @@ def test_a_pdf_document_is_stored(coordinator: Employee, basics: Module) -> None
 
     lesson = authoring.lesson_save(module=basics, data=data, by=coordinator.user)
 
-    assert lesson.document.name.startswith("learning/documents/notes")
+    # Under a random name with the extension of what it is, never the author's name.
+    assert re.fullmatch(r"learning/documents/\d{4}/\d{2}/[0-9a-f]{32}\.pdf", lesson.document.name)
+    assert lesson.document.read() == PDF
 
 
 def test_a_document_over_the_size_limit_is_refused(

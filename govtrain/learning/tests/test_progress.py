@@ -146,7 +146,9 @@ def test_a_lesson_cannot_be_done_before_its_minimum_time(
 
 def test_watched_ranges_merge_and_skipping_is_refused(enrolment: Enrolment, video: Lesson) -> None:
     progress = svc.lesson_open(enrolment=enrolment, lesson=video, now=at(0))
+    beat(progress, 0, 100, every=10)
     svc.video_progress_record(progress=progress, ranges=[[0, 100]], now=at(100))
+    beat(progress, 100, 180, every=10)
     svc.video_progress_record(progress=progress, ranges=[[90, 150], [280, 300]], now=at(180))
 
     progress.refresh_from_db()
@@ -159,11 +161,12 @@ def test_more_video_than_time_passed_is_cut_and_flagged(
     enrolment: Enrolment, video: Lesson
 ) -> None:
     progress = svc.lesson_open(enrolment=enrolment, lesson=video, now=at(0))
+    beat(progress, 0, 20, every=10)
 
     svc.video_progress_record(progress=progress, ranges=[[0, 300]], now=at(20))
 
     progress.refresh_from_db()
-    # 20 seconds at double speed and 5 seconds of slack.
+    # The 20 seconds the heartbeats credited, at double speed, and 5 seconds of slack.
     assert progress.watched_seconds == 45
     assert PlausibilityFlag.objects.get().reason == PlausibilityFlag.Reason.VIDEO
 

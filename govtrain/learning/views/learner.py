@@ -5,7 +5,6 @@ SCORM commits). Pages stay light: no script but the lesson's own small one."""
 from __future__ import annotations
 
 import json
-import mimetypes
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -23,6 +22,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -144,6 +144,7 @@ def lesson_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 request=request,
                 sco=sco,
                 attempt=str(attempt.pk),
+                launch=attempt.launch,
                 commit_url=reverse("learning:scorm-commit", args=[lesson.pk]),
                 learner_id=employee.pen,
                 learner_name=employee.name_en,
@@ -264,21 +265,42 @@ def _stream(handle: Any, start: int, length: int) -> Iterator[bytes]:
         handle.close()
 
 
+def _served_as(response: HttpResponseBase, content_type: str) -> HttpResponseBase:
+    """A lesson's file as the type its content was checked to be (never a guess from a
+    name), never sniffed into another, and in a sandbox: opened on its own it runs no script
+    on the platform's origin. Personal to the course's people: no shared cache keeps it."""
+    response["Content-Type"] = content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private"
+    return response
+
+
 @login_required
 def lesson_file(request: AuthedRequest, pk: int, kind: str) -> HttpResponseBase:
-    """A lesson's video or document, for its enrolled learners and its authors only.
-    Answers a single byte range (RFC 9110 14.2): phones' players, Safari's above all,
-    fetch a video by ranges and will not play one served whole."""
+    """A video lesson's video or a document lesson's PDF, for its enrolled learners and its
+    authors only. A video answers a single byte range (RFC 9110 14.2): phones' players,
+    Safari's above all, fetch a video by ranges and will not play one served whole. The
+    PDF is a download: in a sandbox the browser's viewer would not show it anyway."""
     lesson = _lesson_readable(request, pk)
-    field = {"video": lesson.video_file, "document": lesson.document}.get(kind)
+    if kind == "video" and lesson.kind == Lesson.Kind.VIDEO and lesson.video_type:
+        field, content_type = lesson.video_file, lesson.video_type
+    elif kind == "document" and lesson.kind == Lesson.Kind.DOCUMENT:
+        field, content_type = lesson.document, "application/pdf"
+    else:
+        raise Http404
     if not field:
         raise Http404
+    if kind == "document":
+        name = f"{slugify(lesson.title_en) or 'document'}.pdf"
+        download = FileResponse(field.open("rb"), as_attachment=True, filename=name)
+        return _served_as(download, content_type)
     size = field.size
     match = _RANGE.match(request.headers.get("Range", ""))
     if match is None or not any(match.groups()) or size == 0:
         response: HttpResponseBase = FileResponse(field.open("rb"), as_attachment=False)
         response["Accept-Ranges"] = "bytes"
-        return response
+        return _served_as(response, content_type)
     first, last = match.groups()
     if first:
         start, end = int(first), min(int(last) if last else size - 1, size - 1)
@@ -288,23 +310,23 @@ def lesson_file(request: AuthedRequest, pk: int, kind: str) -> HttpResponseBase:
         refused = HttpResponse(status=416)
         refused["Content-Range"] = f"bytes */{size}"
         return refused
-    content_type = mimetypes.guess_type(field.name or "")[0] or "application/octet-stream"
-    response = StreamingHttpResponse(
-        _stream(field.open("rb"), start, end - start + 1), status=206, content_type=content_type
-    )
+    response = StreamingHttpResponse(_stream(field.open("rb"), start, end - start + 1), status=206)
     response["Content-Range"] = f"bytes {start}-{end}/{size}"
     response["Content-Length"] = str(end - start + 1)
     response["Accept-Ranges"] = "bytes"
-    return response
+    return _served_as(response, content_type)
 
 
 @login_required
-def caption_file(request: AuthedRequest, pk: int, language: str) -> FileResponse:
+def caption_file(request: AuthedRequest, pk: int, language: str) -> HttpResponseBase:
+    """A video lesson's WebVTT captions, for the same people as its video."""
     lesson = _lesson_readable(request, pk)
-    track = CaptionTrack.objects.filter(lesson=lesson, language=language).first()
-    if track is None:
+    if lesson.kind != Lesson.Kind.VIDEO:
         raise Http404
-    return FileResponse(track.file.open("rb"), content_type="text/vtt; charset=utf-8")
+    track = CaptionTrack.objects.filter(lesson=lesson, language=language).first()
+    if track is None or not track.file:
+        raise Http404
+    return _served_as(FileResponse(track.file.open("rb")), "text/vtt; charset=utf-8")
 
 
 def _lesson_readable(request: AuthedRequest, pk: int) -> Lesson:
