@@ -101,6 +101,15 @@ class Evidence(TimeStampedModel):
                 condition=Q(status__in=["submitted", "verified"]),
                 name="evidence_one_live_per_enrolment",
             ),
+            # One certificate counts once (it may be reimbursed): a file is verified for
+            # one completion only. services.evidence_verify refuses a second one first,
+            # under a lock; this is the backstop. (The same rule for the institute's
+            # certificate number is the service's alone: the provider is the course's.)
+            models.UniqueConstraint(
+                fields=["sha256"],
+                condition=Q(status="verified"),
+                name="evidence_one_verified_per_file",
+            ),
             models.CheckConstraint(
                 condition=Q(status="submitted") | Q(decided_at__isnull=False),
                 name="evidence_decision_has_a_time",

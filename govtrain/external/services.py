@@ -303,15 +303,43 @@ def _decide(evidence: Evidence, *, by: User, status: Evidence.Status, reason: st
     )
 
 
+def _same_certificate(*, sha256: str, certificate_id: str, provider_id: int) -> Q:
+    """The submissions of one certificate: the same file, or the same number from the same
+    provider."""
+    same = Q(sha256=sha256)
+    if certificate_id:
+        same |= Q(certificate_id__iexact=certificate_id, enrolment__course__provider_id=provider_id)
+    return same
+
+
+def _lock_same_certificate(evidence: Evidence) -> None:
+    """Lock every submission of the evidence's certificate, the evidence among them, in
+    one order (by pk): two coordinators verifying two copies at once take turns, and the
+    second then sees the first verified. The file's hash and the number never change after
+    submission, so they are read before the lock."""
+    sha256, certificate_id, provider_id = (
+        Evidence.objects.filter(pk=evidence.pk)
+        .values_list("sha256", "certificate_id", "enrolment__course__provider_id")
+        .get()
+    )
+    same = _same_certificate(sha256=sha256, certificate_id=certificate_id, provider_id=provider_id)
+    list(
+        Evidence.objects.select_for_update(of=("self",))
+        .filter(same | Q(pk=evidence.pk))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _already_accepted(evidence: Evidence) -> bool:
     """Was the same certificate (the same file, or the same number from the same provider)
-    accepted for another completion? One certificate counts once, as it may be reimbursed."""
-    same = Q(sha256=evidence.sha256)
-    if evidence.certificate_id:
-        same |= Q(
-            certificate_id__iexact=evidence.certificate_id,
-            enrolment__course__provider_id=evidence.enrolment.course.provider_id,
-        )
+    accepted for another completion? One certificate counts once, as it may be reimbursed.
+    Reliable only under _lock_same_certificate."""
+    same = _same_certificate(
+        sha256=evidence.sha256,
+        certificate_id=evidence.certificate_id,
+        provider_id=evidence.enrolment.course.provider_id,
+    )
     return (
         Evidence.objects.filter(same, status=Evidence.Status.VERIFIED)
         .exclude(enrolment_id=evidence.enrolment_id)
@@ -327,6 +355,11 @@ def evidence_verify(*, evidence: Evidence, by: User, reason: str = "") -> Eviden
     PermissionDenied for anyone else (and for the employee themselves); ValidationError
     when it was decided already or the same certificate was accepted for another
     completion."""
+    # Lock the certificate's other submissions first (this one among them, in pk order),
+    # not this one alone: a row lock on one copy does not stop a second coordinator from
+    # verifying another copy at the same moment (the constraint
+    # evidence_one_verified_per_file is the database's backstop for the file).
+    _lock_same_certificate(evidence)
     evidence = _lock(evidence)
     _check_decider(evidence, by)
     if _already_accepted(evidence):

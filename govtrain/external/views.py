@@ -18,6 +18,7 @@ from govtrain.catalog.models import Course
 from govtrain.catalog.selectors import course_get_for
 from govtrain.core.http import AuthedRequest
 from govtrain.external import selectors, services
+from govtrain.external.downloads import evidence_file_response
 from govtrain.external.forms import DecisionForm, EvidenceForm, OfferForm
 from govtrain.external.models import Evidence
 
@@ -176,18 +177,7 @@ def evidence_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 def evidence_file(request: AuthedRequest, pk: int) -> FileResponse:
     """The certificate, as a download, to the employee and those who may verify it."""
     evidence = selectors.evidence_get_for(user=request.user, pk=pk)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.download_name,
-        content_type=evidence.content_type,
-    )
-    # Never rendered by the browser as anything but what it was checked to be, never
-    # cached by a shared proxy (it is personal data).
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return evidence_file_response(evidence)
 
 
 @login_required

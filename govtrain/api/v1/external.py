@@ -27,6 +27,7 @@ from govtrain.accounts.models import User
 from govtrain.api.v1.permissions import caller
 from govtrain.catalog.models import Course
 from govtrain.external import selectors, services
+from govtrain.external.downloads import evidence_file_response
 from govtrain.external.models import Evidence
 
 
@@ -197,16 +198,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["get"])
     def file(self, request: Request, pk: str) -> FileResponse:
         """The certificate as a download."""
-        evidence = self.get_object()
-        response = FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=True,
-            filename=evidence.download_name,
-            content_type=evidence.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return evidence_file_response(self.get_object())
 
 
 class EnrolmentViewSet(viewsets.GenericViewSet):

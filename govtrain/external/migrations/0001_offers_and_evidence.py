@@ -159,6 +159,11 @@ class Migration(migrations.Migration):
                         fields=("enrolment",),
                         name="evidence_one_live_per_enrolment",
                     ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "verified")),
+                        fields=("sha256",),
+                        name="evidence_one_verified_per_file",
+                    ),
                     models.CheckConstraint(
                         condition=models.Q(
                             ("status", "submitted"), ("decided_at__isnull", False), _connector="OR"

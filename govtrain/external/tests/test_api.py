@@ -79,6 +79,25 @@ def test_employee_enrols_submits_and_the_coordinator_rejects_then_verifies(
     assert again.status_code == 400
 
 
+def test_the_certificate_is_downloaded_as_a_sandboxed_private_attachment(
+    api, learner_a, verifier, mooc
+) -> None:
+    api.force_authenticate(learner_a.user)
+    evidence = _submit(api, mooc.code, content=PNG)
+
+    for user in (learner_a.user, verifier.user):
+        api.force_authenticate(user)
+        download = api.get(f"{EVIDENCE}{evidence['id']}/file/")
+
+        assert download.status_code == 200
+        assert b"".join(download.streaming_content) == PNG
+        assert download["Content-Type"] == "image/png"
+        assert download["Content-Disposition"] == 'attachment; filename="certificate.png"'
+        assert download["X-Content-Type-Options"] == "nosniff"
+        assert download["Cache-Control"] == "private, no-store"
+        assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
 def test_a_refused_upload_answers_400_and_stores_nothing(api, learner_a, mooc) -> None:
     api.force_authenticate(learner_a.user)
 

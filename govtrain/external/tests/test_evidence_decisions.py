@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from govtrain import testing as t
 from govtrain.accounts.models import Role
@@ -152,6 +154,23 @@ def test_one_certificate_number_counts_for_one_completion(
         services.evidence_verify(evidence=other, by=verifier.user)
 
 
+def test_a_second_verified_copy_of_one_file_is_refused_by_the_database_too(
+    learner_a, learner_b, verifier, mooc
+) -> None:
+    services.evidence_verify(evidence=_submit(learner_a, mooc), by=verifier.user)
+    copy = _submit(learner_b, mooc)  # the very same file
+
+    # What a service that skipped the check would write (constraint
+    # evidence_one_verified_per_file).
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Evidence.objects.filter(pk=copy.pk).update(
+            status=Evidence.Status.VERIFIED, decided_at=timezone.now()
+        )
+
+    copy.refresh_from_db()
+    assert copy.status == Evidence.Status.SUBMITTED
+
+
 def test_the_queue_page_decides_a_row_in_place_with_htmx(client, learner_a, verifier, mooc):
     evidence = _submit(learner_a, mooc)
     client.force_login(verifier.user)
@@ -193,6 +212,8 @@ def test_the_certificate_is_downloaded_only_as_an_attachment(
         assert response["Content-Type"] == "image/png"
         assert response["Content-Disposition"] == 'attachment; filename="certificate.png"'
         assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Cache-Control"] == "private, no-store"
+        assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     client.force_login(learner_b.user)
     assert client.get(url).status_code == 404
     client.logout()
