@@ -12,7 +12,14 @@ from django.shortcuts import get_object_or_404
 from govtrain.accounts.access import Perm, access_for
 from govtrain.accounts.models import User
 from govtrain.catalog.models import Course
-from govtrain.learning.models import Lesson, LessonProgress, Module, PlausibilityFlag, ScormAttempt
+from govtrain.learning.models import (
+    CaptionTrack,
+    Lesson,
+    LessonProgress,
+    Module,
+    PlausibilityFlag,
+    ScormAttempt,
+)
 from govtrain.people.models import Employee
 from govtrain.records.models import Enrolment
 
@@ -176,6 +183,42 @@ def course_progress(*, course: Course, enrolment: Enrolment | None) -> CoursePro
 def _done(by_lesson: dict[int, LessonProgress], lesson: Lesson) -> bool:
     progress = by_lesson.get(lesson.pk)
     return progress is not None and progress.status == LessonProgress.Status.COMPLETED
+
+
+def learning_of(*, employee: Employee) -> tuple[list[Enrolment], list[Course]]:
+    """The employee's online and blended courses, latest first, and (at most 50) published
+    online courses they have not enrolled in."""
+    enrolments = list(
+        Enrolment.objects.filter(
+            employee=employee, course__modality__in=AUTHORED, status__in=ACTIVE
+        )
+        .select_related("course")
+        .order_by("-updated_at")
+    )
+    taken = {e.course_id for e in enrolments}
+    open_courses = [
+        course
+        for course in Course.objects.filter(modality=Course.Modality.ONLINE, is_published=True)
+        .select_related("provider")
+        .order_by("title_en")[:50]
+        if course.pk not in taken
+    ]
+    return enrolments, open_courses
+
+
+def lesson_readable_by(*, user: User, employee: Employee | None, pk: int) -> Lesson:
+    """A lesson whose files the user may read: an author of its course, or a learner
+    enrolled in it. Http404 otherwise."""
+    lesson = Lesson.objects.filter(pk=pk, module__course__in=courses_authored_by(user=user)).first()
+    if lesson is not None:
+        return lesson
+    if employee is None:
+        raise Http404
+    return lesson_for_learner(employee=employee, pk=pk)[0]
+
+
+def caption_of(*, lesson: Lesson, language: str) -> CaptionTrack | None:
+    return CaptionTrack.objects.filter(lesson=lesson, language=language).first()
 
 
 def flags_for(*, user: User, open_only: bool = True) -> QuerySet[PlausibilityFlag]:

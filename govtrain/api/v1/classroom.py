@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from govtrain.accounts.access import Perm
+from govtrain.api.v1.errors import as_drf
 from govtrain.api.v1.permissions import caller, require
 from govtrain.catalog.models import Centre, Course, Venue
 from govtrain.classroom import selectors
@@ -149,11 +150,6 @@ BatchFilter.base_filters["from"] = filters.DateFilter(
 )
 
 
-def _raise_drf(exc: DjangoValidationError) -> None:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-    raise ValidationError(detail) from exc
-
-
 def _timetable(data: dict[str, Any]) -> dict[str, Any]:
     """The service's arguments for what was sent of the timetable, quotas and faculty."""
     parts: dict[str, Any] = {}
@@ -225,7 +221,7 @@ class BatchViewSet(
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         except DjangoValidationError as exc:
-            _raise_drf(exc)
+            raise as_drf(exc) from exc
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         batch = serializer.instance
@@ -240,7 +236,7 @@ class BatchViewSet(
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         except DjangoValidationError as exc:
-            _raise_drf(exc)
+            raise as_drf(exc) from exc
 
     @extend_schema(request=None, responses={200: CompletionSerializer})
     @action(detail=True, methods=["post"])
@@ -252,5 +248,5 @@ class BatchViewSet(
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         except DjangoValidationError as exc:
-            _raise_drf(exc)
+            raise as_drf(exc) from exc
         return Response(CompletionSerializer(outcomes).data)

@@ -24,15 +24,12 @@ from rest_framework.routers import SimpleRouter
 
 from govtrain.accounts.access import Perm, access_for
 from govtrain.accounts.models import User
+from govtrain.api.v1.errors import as_drf
 from govtrain.api.v1.permissions import caller
 from govtrain.catalog.models import Course
 from govtrain.external import selectors, services
 from govtrain.external.downloads import evidence_file_response
 from govtrain.external.models import Evidence
-
-
-def _drf(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
 def _external_course(user: User, code: str) -> Course:
@@ -158,7 +155,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         except DjangoPermissionDenied as e:
             raise PermissionDenied(str(e) or None) from e
         except DjangoValidationError as e:
-            raise _drf(e) from e
+            raise as_drf(e) from e
         evidence = selectors.evidence_visible_to(user=user).get(pk=evidence.pk)
         body = EvidenceSerializer(evidence, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -190,7 +187,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         except DjangoPermissionDenied as e:
             raise PermissionDenied(str(e) or None) from e
         except DjangoValidationError as e:
-            raise _drf(e) from e
+            raise as_drf(e) from e
         evidence = self.get_queryset().get(pk=evidence.pk)
         return Response(EvidenceSerializer(evidence, context={"request": request}).data)
 
@@ -219,7 +216,7 @@ class EnrolmentViewSet(viewsets.GenericViewSet):
         except DjangoPermissionDenied as e:
             raise PermissionDenied(str(e) or None) from e
         except DjangoValidationError as e:
-            raise _drf(e) from e
+            raise as_drf(e) from e
         return Response(
             {"course": course.code, "status": enrolment.status}, status=status.HTTP_201_CREATED
         )

@@ -13,11 +13,12 @@ from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, parser_classes
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from govtrain.api.v1.errors import as_drf
 from govtrain.api.v1.permissions import caller
 from govtrain.learning import selectors
 from govtrain.learning.models import Lesson, LessonProgress, Module, PlausibilityFlag
@@ -25,10 +26,6 @@ from govtrain.learning.services import authoring, scorm
 from govtrain.learning.services import progress as services
 from govtrain.people.models import Employee
 from govtrain.records.models import Enrolment
-
-
-def _drf(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -174,7 +171,7 @@ def course_enrol(request: Request, pk: int) -> Response:
             employee=_employee(request), course=course, by=caller(request)
         )
     except DjangoValidationError as exc:
-        raise _drf(exc) from exc
+        raise as_drf(exc) from exc
     return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
 
@@ -195,7 +192,7 @@ def lesson_open(request: Request, pk: int) -> Response:
     try:
         progress = _progress(request, pk, open_it=True)
     except DjangoValidationError as exc:
-        raise _drf(exc) from exc
+        raise as_drf(exc) from exc
     return Response(ProgressSerializer(progress).data)
 
 
@@ -235,7 +232,7 @@ def lesson_watched(request: Request, pk: int) -> Response:
             progress=progress, ranges=_body(request).get("ranges")
         )
     except DjangoValidationError as exc:
-        raise _drf(exc) from exc
+        raise as_drf(exc) from exc
     return Response(ProgressSerializer(progress).data)
 
 
@@ -250,7 +247,7 @@ def lesson_complete(request: Request, pk: int) -> Response:
     except services.ImplausibleCompletion as exc:
         return Response({"detail": exc.messages}, status=status.HTTP_409_CONFLICT)
     except DjangoValidationError as exc:
-        raise _drf(exc) from exc
+        raise as_drf(exc) from exc
     return Response(ProgressSerializer(progress).data)
 
 
@@ -263,7 +260,7 @@ def _authoring(call: Any) -> Any:
     except DjangoPermissionDenied as exc:
         raise PermissionDenied from exc
     except DjangoValidationError as exc:
-        raise _drf(exc) from exc
+        raise as_drf(exc) from exc
 
 
 class ModuleWriteSerializer(serializers.Serializer[Any]):

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from govtrain.accounts.access import Perm, access_for
 from govtrain.accounts.models import User
+from govtrain.api.v1.errors import as_drf
 from govtrain.api.v1.permissions import caller
 from govtrain.catalog.models import Course, Provider
 from govtrain.classroom import selectors
@@ -95,10 +96,6 @@ class NominationFilter(filters.FilterSet):
         return queryset  # applied in get_queryset, which knows the user
 
 
-def _drf(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-
-
 class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Nominations the caller may see: their own, their staff's, their institute's."""
 
@@ -163,7 +160,7 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 by=user,
             )
         except DjangoValidationError as e:
-            raise _drf(e) from e
+            raise as_drf(e) from e
         return Response(NominationSerializer(nomination).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DecisionSerializer, responses={200: NominationSerializer})
@@ -181,7 +178,7 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         except DjangoPermissionDenied as e:
             raise PermissionDenied from e
         except DjangoValidationError as e:
-            raise _drf(e) from e
+            raise as_drf(e) from e
         return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data)
 
 
@@ -228,5 +225,5 @@ def approval_policy(request: Request, code: str) -> Response:
             course=course,
         )
     except DjangoValidationError as e:
-        raise _drf(e) from e
+        raise as_drf(e) from e
     return Response({"course": course_code, "steps": saved.steps, "lead_days": saved.lead_days})

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from govtrain.accounts.access import Perm, access_for
+from govtrain.api.v1.errors import as_drf
 from govtrain.api.v1.permissions import caller, require
 from govtrain.organisation.models import Office
 from govtrain.people import selectors, services
@@ -75,11 +76,6 @@ class EmployeeFilter(filters.FilterSet):
         return queryset  # applied by the selector, which knows the indexes
 
 
-def _raise_drf(exc: DjangoValidationError) -> None:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-    raise ValidationError(detail) from exc
-
-
 class EmployeeViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -112,7 +108,7 @@ class EmployeeViewSet(
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         except DjangoValidationError as exc:
-            _raise_drf(exc)
+            raise as_drf(exc) from exc
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         if serializer.instance is None:
@@ -128,7 +124,7 @@ class EmployeeViewSet(
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         except DjangoValidationError as exc:
-            _raise_drf(exc)
+            raise as_drf(exc) from exc
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
@@ -211,7 +207,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         try:
             job = imports.import_apply(dry_run_job=self.get_object(), by=caller(request))
         except DjangoValidationError as exc:
-            _raise_drf(exc)
+            raise as_drf(exc) from exc
         job.refresh_from_db()
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
 

@@ -26,10 +26,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govtrain.catalog.models import Course
 from govtrain.core.http import AuthedRequest
 from govtrain.learning import selectors
-from govtrain.learning.models import CaptionTrack, Lesson, LessonProgress
+from govtrain.learning.models import Lesson, LessonProgress
 from govtrain.learning.services import progress as services
 from govtrain.learning.services import scorm as scorm_services
 from govtrain.people.models import Employee
@@ -46,24 +45,7 @@ def _employee(request: AuthedRequest) -> Employee:
 @login_required
 def my_learning(request: AuthedRequest) -> HttpResponse:
     """The employee's online courses with their progress, and the courses open to them."""
-    employee = _employee(request)
-    enrolments = list(
-        Enrolment.objects.filter(
-            employee=employee,
-            course__modality__in=selectors.AUTHORED,
-            status__in=selectors.ACTIVE,
-        )
-        .select_related("course")
-        .order_by("-updated_at")
-    )
-    taken = {e.course_id for e in enrolments}
-    open_courses = [
-        c
-        for c in Course.objects.filter(modality=Course.Modality.ONLINE, is_published=True)
-        .select_related("provider")
-        .order_by("title_en")[:50]
-        if c.pk not in taken
-    ]
+    enrolments, open_courses = selectors.learning_of(employee=_employee(request))
     return render(
         request,
         "learning/my_learning.html",
@@ -323,15 +305,12 @@ def caption_file(request: AuthedRequest, pk: int, language: str) -> HttpResponse
     lesson = _lesson_readable(request, pk)
     if lesson.kind != Lesson.Kind.VIDEO:
         raise Http404
-    track = CaptionTrack.objects.filter(lesson=lesson, language=language).first()
+    track = selectors.caption_of(lesson=lesson, language=language)
     if track is None or not track.file:
         raise Http404
     return _served_as(FileResponse(track.file.open("rb")), "text/vtt; charset=utf-8")
 
 
 def _lesson_readable(request: AuthedRequest, pk: int) -> Lesson:
-    authored = selectors.courses_authored_by(user=request.user)
-    lesson = Lesson.objects.filter(pk=pk, module__course__in=authored).first()
-    if lesson is not None:
-        return lesson
-    return selectors.lesson_for_learner(employee=_employee(request), pk=pk)[0]
+    employee = getattr(request.user, "employee", None)
+    return selectors.lesson_readable_by(user=request.user, employee=employee, pk=pk)
