@@ -33,7 +33,6 @@ from urllib.parse import urlencode
 
 from bench import catalog_data
 from bench.common import (
-    GOVTRAIN,
     PYTHON,
     WORK,
     BenchError,
@@ -53,7 +52,7 @@ from bench.search import (
     login,
     percentile,
     postgres_statistics,
-    wait_ready,
+    served,
 )
 
 SEED = 20251125
@@ -375,65 +374,44 @@ def measure_catalog(
         "published": learner["published"],
         "learner": learner["employee"],
     }
-    port = free_port()
     log = logs / "catalog-server.log"
-    say(f"{db.name}: serving the catalog on 127.0.0.1:{port} ({SERVER_WORKERS} workers)")
-    with log.open("w") as out:
-        server = subprocess.Popen(  # noqa: S603 - our own argv
-            [
-                GOVTRAIN,
-                "serve",
-                "--no-worker",
-                "--workers",
-                str(SERVER_WORKERS),
-                "--bind",
-                f"127.0.0.1:{port}",
-            ],
-            env=env,
-            cwd=WORK.parent.parent,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            wait_ready(port, server, log)
-            client = Client(port)
-            login(client, learner["username"], password)
-            if search:
-                urls = catalog_queries(queries, learner, dt.date.fromisoformat(learner["today"]))
-                say(f"{db.name}: {len(urls)} catalog searches, each with its partial and /healthz")
-                page, bare, notes["search"] = _search(db, client, urls, time_limit)
-                records += [
-                    Record.of(
-                        "catalog_search_p50_ms",
-                        db.name,
-                        percentile(page, 0.50),
-                        "ms",
-                        percentile(bare, 0.50),
-                        rows,
-                    ),
-                    Record.of(
-                        "catalog_search_p95_ms",
-                        db.name,
-                        percentile(page, 0.95),
-                        "ms",
-                        percentile(bare, 0.95),
-                        rows,
-                    ),
-                ]
-            client.close()
-            if throughput:
-                cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
-                say(
-                    f"{db.name}: throughput of /healthz, /catalog/ and course pages,"
-                    f" {load_seconds:g} s each over {LOAD_CONNECTIONS} connections"
-                )
-                found, notes["throughput"] = _throughput(
-                    db, port, cookie, learner["course_pages"], load_seconds, rows
-                )
-                records += found
-        finally:
-            stop_process_group(server)
+    say(f"{db.name}: serving the catalog ({SERVER_WORKERS} workers)")
+    with served(env=env, log=log, workers=SERVER_WORKERS) as port:
+        client = Client(port)
+        login(client, learner["username"], password)
+        if search:
+            urls = catalog_queries(queries, learner, dt.date.fromisoformat(learner["today"]))
+            say(f"{db.name}: {len(urls)} catalog searches, each with its partial and /healthz")
+            page, bare, notes["search"] = _search(db, client, urls, time_limit)
+            records += [
+                Record.of(
+                    "catalog_search_p50_ms",
+                    db.name,
+                    percentile(page, 0.50),
+                    "ms",
+                    percentile(bare, 0.50),
+                    rows,
+                ),
+                Record.of(
+                    "catalog_search_p95_ms",
+                    db.name,
+                    percentile(page, 0.95),
+                    "ms",
+                    percentile(bare, 0.95),
+                    rows,
+                ),
+            ]
+        client.close()
+        if throughput:
+            cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+            say(
+                f"{db.name}: throughput of /healthz, /catalog/ and course pages,"
+                f" {load_seconds:g} s each over {LOAD_CONNECTIONS} connections"
+            )
+            found, notes["throughput"] = _throughput(
+                db, port, cookie, learner["course_pages"], load_seconds, rows
+            )
+            records += found
     if throughput:
         notes["throughput"]["client_ceiling"] = client_ceiling(db)
     return records, notes

@@ -26,12 +26,10 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
 import time
 from typing import Any
 
 from bench.common import (
-    GOVTRAIN,
     PYTHON,
     WORK,
     BenchError,
@@ -40,10 +38,9 @@ from bench.common import (
     run_checked,
     say,
     step_json,
-    stop_process_group,
 )
 from bench.lrs_steps import SEED, statement
-from bench.search import free_port, wait_ready
+from bench.search import served
 
 SERVER_WORKERS = 2
 POST_CONNECTIONS = 8
@@ -123,61 +120,40 @@ def measure_lrs(
     notes: dict[str, Any] = {
         k: v for k, v in generated.items() if k not in {"authorization", "queries"}
     }
-    port = free_port()
     log = logs / "lrs-server.log"
     server_env = {**env, "GOVTRAIN_LRS_BENCH_BASELINE": "1"}
-    say(f"{db.name}: serving the LRS on 127.0.0.1:{port} ({SERVER_WORKERS} workers)")
+    say(f"{db.name}: serving the LRS ({SERVER_WORKERS} workers)")
     turn = load_seconds / ROUNDS
-    with log.open("w") as out:
-        server = subprocess.Popen(  # noqa: S603 - our own argv
-            [
-                GOVTRAIN,
-                "serve",
-                "--no-worker",
-                "--workers",
-                str(SERVER_WORKERS),
-                "--bind",
-                f"127.0.0.1:{port}",
-            ],
-            env=server_env,
-            cwd=WORK.parent.parent,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+    with served(env=server_env, log=log, workers=SERVER_WORKERS) as port:
+        turns: dict[str, list[dict[str, Any]]] = {"single": [], "bare": [], "batch": []}
+        say(
+            f"{db.name}: POSTing single statements, the bare view and batches of 100,"
+            f" {ROUNDS} rounds"
         )
-        try:
-            wait_ready(port, server, log)
-            turns: dict[str, list[dict[str, Any]]] = {"single": [], "bare": [], "batch": []}
-            say(
-                f"{db.name}: POSTing single statements, the bare view and batches of 100,"
-                f" {ROUNDS} rounds"
+        for n in range(ROUNDS):
+            turns["single"].append(
+                _post(port, "/xapi/statements", single, turn, auth, f"lrs-single-{n}", db)
             )
-            for n in range(ROUNDS):
-                turns["single"].append(
-                    _post(port, "/xapi/statements", single, turn, auth, f"lrs-single-{n}", db)
-                )
-                turns["bare"].append(
-                    _post(port, "/xapi/bench-baseline", single, turn, [], f"lrs-bare-{n}", db)
-                )
-                turns["batch"].append(
-                    _post(port, "/xapi/statements", batch, turn, auth, f"lrs-batch-{n}", db)
-                )
-            rps = {
-                k: sum(t["requests"] for t in v) / sum(t["seconds"] for t in v)
-                for k, v in turns.items()
-            }
-            notes["ingest"] = {k: [t["rps"] for t in v] for k, v in turns.items()}
-            paths = [q["path"] for q in generated["queries"]]
-            say(
-                f"{db.name}: {len(paths)} statement queries in a loop for {QUERY_SECONDS:g} s,"
-                " then /healthz"
+            turns["bare"].append(
+                _post(port, "/xapi/bench-baseline", single, turn, [], f"lrs-bare-{n}", db)
             )
-            queried = _hit(port, paths, QUERY_SECONDS, auth + version, "lrs-query", db)
-            bare = _hit(port, ["/healthz"], QUERY_SECONDS / 4, [], "lrs-healthz", db)
-            notes["query"] = queried
-            notes["healthz"] = bare
-        finally:
-            stop_process_group(server)
+            turns["batch"].append(
+                _post(port, "/xapi/statements", batch, turn, auth, f"lrs-batch-{n}", db)
+            )
+        rps = {
+            k: sum(t["requests"] for t in v) / sum(t["seconds"] for t in v)
+            for k, v in turns.items()
+        }
+        notes["ingest"] = {k: [t["rps"] for t in v] for k, v in turns.items()}
+        paths = [q["path"] for q in generated["queries"]]
+        say(
+            f"{db.name}: {len(paths)} statement queries in a loop for {QUERY_SECONDS:g} s,"
+            " then /healthz"
+        )
+        queried = _hit(port, paths, QUERY_SECONDS, auth + version, "lrs-query", db)
+        bare = _hit(port, ["/healthz"], QUERY_SECONDS / 4, [], "lrs-healthz", db)
+        notes["query"] = queried
+        notes["healthz"] = bare
     say(f"{db.name}: the floor: batches of 100 straight into a plain table")
     floor = step_json(
         run_checked(

@@ -22,6 +22,8 @@ import socket
 import statistics
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -218,6 +220,30 @@ def wait_ready(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
     raise BenchError(f"the server did not answer /healthz within 90 s; see {log}")
 
 
+@contextmanager
+def served(*, env: dict[str, str], log: Path, workers: int | None = None) -> Iterator[int]:
+    """`govtrain serve --no-worker` (gunicorn, as deployed) on a free loopback port, up and
+    answering /healthz; yields the port and stops the server on leaving, whatever happens."""
+    port = free_port()
+    argv = [GOVTRAIN, "serve", "--no-worker", "--bind", f"127.0.0.1:{port}"]
+    if workers is not None:
+        argv += ["--workers", str(workers)]
+    with log.open("w") as out:
+        server = subprocess.Popen(  # noqa: S603 - our own argv
+            argv,
+            env=env,
+            cwd=WORK.parent.parent,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_ready(port, server, log)
+            yield port
+        finally:
+            stop_process_group(server)
+
+
 def postgres_statistics(db: Database, *, analyze: bool) -> dict[str, Any]:
     """ANALYZE the bench database, as autovacuum does on a default PostgreSQL server
     within a minute of a bulk load. (This machine's server may run with autovacuum off;
@@ -259,53 +285,37 @@ def measure_search(
     # PENs run from FIRST_PEN for as many employees as were imported (--reuse-database).
     urls = directory_queries(queries, employees, admin["departments"])
 
-    port = free_port()
     log = logs / "server.log"
-    say(
-        f"{db.name}: serving on 127.0.0.1:{port};"
-        f" {queries} directory queries and {queries} /healthz"
-    )
-    with log.open("w") as out:
-        server = subprocess.Popen(  # noqa: S603 - our own argv
-            [GOVTRAIN, "serve", "--no-worker", "--bind", f"127.0.0.1:{port}"],
-            env=env,
-            cwd=WORK.parent.parent,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            wait_ready(port, server, log)
-            client = Client(port)
-            login(client, admin["username"], password)
-            page: list[float] = []
-            bare: list[float] = []
-            signed_in: list[float] = []
-            matches: list[int] = []
-            for _kind, url in urls[:WARM_UP]:
-                client.request("GET", url)
-                client.request("GET", "/healthz", cookies=False)
-                client.request("GET", "/healthz")
-            deadline = time.monotonic() + time_limit
-            for _kind, url in urls:
-                if time.monotonic() > deadline:
-                    say(f"{db.name}: time limit reached after {len(page)} queries")
-                    break
-                status, body, seconds = client.request("GET", url)
-                if status != 200 or "<table" not in body:
-                    raise BenchError(f"GET {url} gave HTTP {status} without a result table")
-                page.append(seconds * 1000)
-                found = MATCHES.search(body)
-                matches.append(int(found.group(1).replace(",", "")) if found else -1)
-                status, _body, seconds = client.request("GET", "/healthz", cookies=False)
-                if status != 200:
-                    raise BenchError(f"GET /healthz gave HTTP {status}")
-                bare.append(seconds * 1000)
-                _status, _body, seconds = client.request("GET", "/healthz")
-                signed_in.append(seconds * 1000)
-            client.close()
-        finally:
-            stop_process_group(server)
+    say(f"{db.name}: serving; {queries} directory queries and {queries} /healthz")
+    with served(env=env, log=log) as port:
+        client = Client(port)
+        login(client, admin["username"], password)
+        page: list[float] = []
+        bare: list[float] = []
+        signed_in: list[float] = []
+        matches: list[int] = []
+        for _kind, url in urls[:WARM_UP]:
+            client.request("GET", url)
+            client.request("GET", "/healthz", cookies=False)
+            client.request("GET", "/healthz")
+        deadline = time.monotonic() + time_limit
+        for _kind, url in urls:
+            if time.monotonic() > deadline:
+                say(f"{db.name}: time limit reached after {len(page)} queries")
+                break
+            status, body, seconds = client.request("GET", url)
+            if status != 200 or "<table" not in body:
+                raise BenchError(f"GET {url} gave HTTP {status} without a result table")
+            page.append(seconds * 1000)
+            found = MATCHES.search(body)
+            matches.append(int(found.group(1).replace(",", "")) if found else -1)
+            status, _body, seconds = client.request("GET", "/healthz", cookies=False)
+            if status != 200:
+                raise BenchError(f"GET /healthz gave HTTP {status}")
+            bare.append(seconds * 1000)
+            _status, _body, seconds = client.request("GET", "/healthz")
+            signed_in.append(seconds * 1000)
+        client.close()
     if not page:
         raise BenchError("no directory query was measured")
     notes = {
