@@ -1,28 +1,16 @@
-"""The player in a real browser: a coordinator previews both sample packages to the end.
+"""The SCORM player in a real browser: a coordinator previews both sample packages to the
+end, content scripts cannot reach the platform, and scorm-again loads a resume.
 
-Debian's headless Chromium, driven by Playwright, against a live server on `localhost`;
-the content comes from `127.0.0.1` on the same port (another site). The fixtures are this
-module's own: tests/browser's conftest is not visible from here.
-"""
+The live server listens on `localhost`; the content comes from `127.0.0.1` on the same port
+(another site)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import (
-    Browser,
-    ConsoleMessage,
-    Frame,
-    FrameLocator,
-    Page,
-    Request,
-    expect,
-)
+from playwright.sync_api import Frame, FrameLocator, Page, Request, expect
 from pytest_django.live_server_helper import LiveServer
 
 from govtrain import testing as t
@@ -36,83 +24,6 @@ from govtrain.scorm.tests.zips import upload
 
 pytestmark = pytest.mark.browser
 
-# Playwright's sync API runs an event loop in this thread (see tests/browser/conftest.py).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def chromium() -> str:
-    configured = os.environ.get("GOVTRAIN_CHROMIUM")
-    for name in (configured, "/usr/bin/chromium-headless-shell", "/usr/bin/chromium"):
-        if name and Path(name).exists():
-            return name
-    found = shutil.which("chromium-headless-shell") or shutil.which("chromium")
-    if not found:
-        pytest.fail("No Chromium: run `make browser` (Debian's chromium-headless-shell).")
-    return found
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium(), headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def live_server(django_db_setup: None) -> Iterator[LiveServer]:
-    """Started once the test database exists, so that it shares the test's connection."""
-    server = LiveServer("localhost")
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=live_server.url, locale="en-GB", viewport={"width": 390, "height": 844}
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    problems: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            problems.append(f"console error: {message.text} ({message.location.get('url')})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(f"script error: {error.message}"))
-    yield page
-    context.close()
-    assert not problems, "\n".join(problems)
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("PEN or username").fill(username)
-    page.get_by_label("Password").fill(t.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("/")
-
-
-def assert_accessible(page: Page) -> None:
-    page.wait_for_load_state()
-    page.evaluate(f"() => {{\n{AXE.read_text(encoding='utf-8')}\n}}")
-    violations: list[dict[str, Any]] = page.evaluate(
-        """async () => {
-            const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-            return result.violations.filter((v) => ['serious', 'critical'].includes(v.impact))
-                .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', '));
-        }"""
-    )
-    assert not violations, violations
-
 
 def sco_frame(page: Page) -> FrameLocator:
     return page.frame_locator("iframe.scorm-player-frame").frame_locator("iframe.scorm-sco-frame")
@@ -120,7 +31,11 @@ def sco_frame(page: Page) -> FrameLocator:
 
 @pytest.mark.parametrize("version", ["1.2", "2004"])
 def test_a_coordinator_plays_a_sample_package_to_the_end_in_the_preview(
-    page: Page, live_server: LiveServer, coordinator: Employee, version: str
+    page: Page,
+    log_in: Callable[..., None],
+    assert_accessible: Callable[[Page], None],
+    coordinator: Employee,
+    version: str,
 ) -> None:
     package = package_import(
         upload=upload(samples.build(version)), by=coordinator.user, provider=t.make_provider("IMG")
@@ -171,7 +86,7 @@ def test_a_coordinator_plays_a_sample_package_to_the_end_in_the_preview(
 
 
 def test_content_scripts_cannot_reach_the_platform_page(
-    page: Page, live_server: LiveServer, coordinator: Employee
+    page: Page, log_in: Callable[..., None], coordinator: Employee
 ) -> None:
     package = package_import(
         upload=upload(samples.build("1.2")), by=coordinator.user, provider=t.make_provider("IMG")
