@@ -45,7 +45,7 @@ def test_a_coordinator_plays_a_sample_package_to_the_end_in_the_preview(
 
     def record(request: Request) -> None:
         if request.url.endswith(f"/scorm/packages/{package.pk}/preview/"):
-            commits.append(request.post_data_json)
+            commits.append(request.post_data_json or {})
 
     page.on("request", record)
 
