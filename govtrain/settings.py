@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "govtrain.lrs",
     "govtrain.learning",
     "govtrain.external",
+    "govtrain.assessments",
+    "govtrain.certificates",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("govtrain.scorm.urls")),
     path("", include("govtrain.external.urls")),
     path("", include("govtrain.lrs.urls")),
+    path("", include("govtrain.assessments.urls")),
+    path("", include("govtrain.certificates.urls")),
     path("api/", include("govtrain.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,9 +3,11 @@ from rest_framework.routers import DefaultRouter
 
 from govtrain.api.v1 import (
     accounts,
+    assessments,
     attendance,
     audit,
     catalog,
+    certificates,
     classroom,
     external,
     learning,
@@ -67,3 +69,6 @@ urlpatterns += [
     *external.urlpatterns,
     *lrs.urlpatterns,
 ]
+
+# Assessments and certificates (issue #5).
+urlpatterns += [*assessments.urlpatterns, *certificates.urlpatterns]

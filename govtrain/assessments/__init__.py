@@ -1,0 +1,1 @@
+"""Question banks, quizzes, attempts and grading (issue #5)."""

@@ -1,0 +1,1 @@
+"""Certificates: PDFs, signed verifiable credentials, public verification, revocation (issue #5)."""
