@@ -338,6 +338,14 @@ SCORM_MAX_RATIO = env_int("SCORM_MAX_RATIO", 100)
 if SCORM_CONTENT_ORIGIN:
     ALLOWED_HOSTS.append(SCORM_CONTENT_ORIGIN.split("://", 1)[-1].split(":", 1)[0])
 
+# --- Certificates ----------------------------------------------------------------------
+# The institutes' signing keys are stored encrypted with this (any string; keep it apart
+# from the database's backups). Empty: derived from SECRET_KEY (docs/certificates.md).
+CERTIFICATE_KEY_SECRET = env_str("CERTIFICATE_KEY_SECRET")
+# DigiLocker's document URI is IssuerId-DocType-DocId; the certificate number is the DocId.
+DIGILOCKER_ISSUER_ID = env_str("DIGILOCKER_ISSUER_ID", "in.gov.kerala.govtrain")
+DIGILOCKER_DOC_TYPE = env_str("DIGILOCKER_DOC_TYPE", "TRCER")
+
 # --- API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -374,5 +382,6 @@ LOGGING = {
         "handlers": ["console"],
         "level": env_str("LOG_LEVEL", "WARNING" if TESTING else "INFO"),
     },
-    "loggers": {"axes": {"level": "WARNING"}},
+    # fontTools logs each step of subsetting a font (certificate PDFs) at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

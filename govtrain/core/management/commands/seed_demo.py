@@ -9,6 +9,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
+from govtrain.certificates.demo import build_certificates
 from govtrain.demo.accounts import DEMO_PASSWORD, create_demo_logins, demo_learner
 from govtrain.demo.generate import build_offices, build_reference_data, write_employees_csv
 from govtrain.demo.training import build_training_year
@@ -76,6 +77,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"External courses: {external.links} links, {external.verified} certificates "
             f"verified, {external.rejected} rejected, {external.awaiting} awaiting verification."
+        )
+        self.stdout.write("Issuing signed certificates for the completions…")
+        issued = build_certificates()
+        self.stdout.write(
+            f"Certificates: {issued.issued} issued, {issued.revoked} revoked"
+            + (", IMG's key rotated half-way." if issued.rotated else ".")
         )
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD}):"))
         for login in logins:
