@@ -36,6 +36,7 @@ class Perm(enum.StrEnum):
     NOMINATE = "classroom.nominate"  # nominate and approve staff in scope
     ADMIN_SITE = "admin.site"
     LRS_MANAGE = "lrs.manage"  # issue xAPI credentials to other systems (state-wide)
+    ASSESS_GRADE = "assessments.grade"  # grade quiz answers of the user's providers' courses
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -43,8 +44,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.AUDITOR: frozenset({Perm.PEOPLE_VIEW, Perm.AUDIT_VIEW}),
     Role.HR_INTEGRATION: frozenset({Perm.PEOPLE_VIEW, Perm.PEOPLE_CHANGE, Perm.PEOPLE_IMPORT}),
     Role.NODAL_OFFICER: frozenset({Perm.PEOPLE_VIEW, Perm.PEOPLE_CHANGE, Perm.NOMINATE}),
-    Role.COORDINATOR: frozenset({Perm.CATALOG_MANAGE}),
-    Role.FACULTY: frozenset(),
+    Role.COORDINATOR: frozenset({Perm.CATALOG_MANAGE, Perm.ASSESS_GRADE}),
+    Role.FACULTY: frozenset({Perm.ASSESS_GRADE}),
     Role.PATHWAY_MANAGER: frozenset(),
 }
 # Roles whose permissions reach every employee rather than a part of the tree.

@@ -34,6 +34,7 @@ MENU: tuple[tuple[str, str, str | None], ...] = (
     ("people:employee-detail", _("My profile"), "profile"),
     ("records:mine", _("My training"), "profile"),
     ("learning:my-learning", _("My online courses"), "profile"),
+    ("certificates:mine", _("My certificates"), "profile"),
     ("people:employee-list", _("People"), "people"),
     ("people:import-list", _("Imports"), "imports"),
     ("accounts:role-list", _("Roles"), "roles_or_audit"),
@@ -44,7 +45,10 @@ MENU: tuple[tuple[str, str, str | None], ...] = (
     ("classroom:batch-list", _("Batches"), "manage_batches"),
     ("external:evidence-list", _("My external courses"), "profile"),
     ("external:evidence-queue", _("Evidence to verify"), "manage_batches"),
+    ("certificates:institute-list", _("Certificates issued"), "manage_batches"),
     ("learning:author-course-list", _("Course authoring"), "author"),
+    ("assessments:bank-list", _("Question banks"), "author"),
+    ("assessments:grading-queue", _("Grading"), "grade"),
     ("scorm:package-list", _("SCORM packages"), "manage_batches"),
     ("lrs:client-list", _("xAPI clients"), "lrs"),
     ("admin:index", _("Administration"), "admin"),
@@ -92,6 +96,8 @@ def access(request: HttpRequest) -> dict[str, Any]:
         # somewhere builds their online lessons.
         "author": a.can(Perm.CATALOG_MANAGE),
         "lrs": a.can(Perm.LRS_MANAGE),
+        # Coordinators and faculty grade the answers of their institutes' quizzes.
+        "grade": a.can(Perm.ASSESS_GRADE),
     }
     shown = frozenset(flag for flag, on in flags.items() if on)
     return {

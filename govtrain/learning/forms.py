@@ -61,9 +61,23 @@ class LessonForm(forms.Form):
         help_text=_("A package uploaded on the SCORM packages page."),
     )
 
-    def __init__(self, *args: Any, packages: list[tuple[int, str]] | None = None, **kwargs: Any):
+    quiz = forms.IntegerField(
+        label=_("Quiz"),
+        required=False,
+        widget=forms.Select,
+        help_text=_("One of this course's quizzes; the lesson is done when it is passed."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        packages: list[tuple[int, str]] | None = None,
+        quizzes: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["package"].widget.choices = [("", "—"), *(packages or [])]
+        self.fields["quiz"].widget.choices = [("", "—"), *(quizzes or [])]
 
     @classmethod
     def initial_of(cls, lesson: Lesson) -> dict[str, Any]:
@@ -79,6 +93,7 @@ class LessonForm(forms.Form):
             "min_watched_percent": lesson.min_watched_percent,
             "link_url": lesson.link_url,
             "package": lesson.package_id,
+            "quiz": lesson.quiz_id,
         }
 
     def lesson_input(self) -> LessonInput:
@@ -95,6 +110,7 @@ class LessonForm(forms.Form):
             video_seconds=data.get("video_seconds"),
             link_url=data.get("link_url") or "",
             package_id=data.get("package"),
+            quiz_id=data.get("quiz"),
             video_file=data.get("video_file") or None,
             document=data.get("document") or None,
         )

@@ -74,6 +74,7 @@ class Lesson(_BilingualTitle, TimeStampedModel):
         DOCUMENT = "document", _("Document")
         SCORM = "scorm", _("SCORM package")
         LINK = "link", _("External link")
+        QUIZ = "quiz", _("Quiz")
 
     class VideoType(models.TextChoices):
         MP4 = "video/mp4", "MP4"
@@ -115,6 +116,15 @@ class Lesson(_BilingualTitle, TimeStampedModel):
         blank=True,
         related_name="lessons",
         verbose_name=_("SCORM package"),
+    )
+    # Quiz: one of the course's quizzes (docs/assessments.md); done when it is passed.
+    quiz = models.ForeignKey(
+        "assessments.Quiz",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lessons",
+        verbose_name=_("quiz"),
     )
 
     class Meta:

@@ -99,7 +99,7 @@ def enrolment_of(*, employee: Employee, course: Course) -> Enrolment | None:
 def lesson_for_learner(*, employee: Employee, pk: int) -> tuple[Lesson, Enrolment]:
     """A lesson of a published course the employee is enrolled in; else 404."""
     lesson = get_object_or_404(
-        Lesson.objects.select_related("module__course__provider", "package"),
+        Lesson.objects.select_related("module__course__provider", "package", "quiz"),
         pk=pk,
         module__course__is_published=True,
     )

@@ -84,6 +84,7 @@ class LessonSerializer(serializers.ModelSerializer):
             "video_seconds",
             "link_url",
             "package",
+            "quiz",
         ]
         read_only_fields = ["id", "position"]
 
@@ -284,12 +285,14 @@ class LessonWriteSerializer(serializers.Serializer[Any]):
     video_seconds = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     link_url = serializers.URLField(required=False, default="", allow_blank=True)
     package = serializers.IntegerField(required=False, allow_null=True)
+    quiz = serializers.IntegerField(required=False, allow_null=True)
     video_file = serializers.FileField(required=False)
     document = serializers.FileField(required=False)
 
     def lesson_input(self) -> authoring.LessonInput:
         data = dict(self.validated_data)
         data["package_id"] = data.pop("package", None)
+        data["quiz_id"] = data.pop("quiz", None)
         return authoring.LessonInput(**data)
 
 

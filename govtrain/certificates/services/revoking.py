@@ -26,7 +26,8 @@ def certificate_revoke(*, certificate: Certificate, by: User | None, reason: str
     if not reason:
         raise ValidationError(_("Say why the certificate is revoked."))
     certificate = (
-        Certificate.objects.select_for_update()
+        # Only the certificate's row: PostgreSQL locks no nullable side of an outer join.
+        Certificate.objects.select_for_update(of=("self",))
         .select_related("status_list", "employee__user")
         .get(pk=certificate.pk)
     )

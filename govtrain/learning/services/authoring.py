@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from govtrain.accounts.access import Perm, access_for
 from govtrain.accounts.models import User
+from govtrain.assessments.selectors import quiz_of_course
 from govtrain.audit.services import audit_record
 from govtrain.catalog.models import Course
 from govtrain.learning.models import CaptionTrack, Lesson, LessonProgress, Module
@@ -166,6 +167,7 @@ class LessonInput:
     video_seconds: int | None = None
     link_url: str = ""
     package_id: int | None = None
+    quiz_id: int | None = None
     video_file: File[bytes] | None = None
     document: File[bytes] | None = None
 
@@ -223,6 +225,14 @@ def _check_lesson(
                 errors.setdefault("document", []).extend(error.messages)
     if data.kind == Lesson.Kind.LINK and not data.link_url:
         fail("link_url", _("Give the link's address."))
+    if data.kind == Lesson.Kind.QUIZ:
+        if not data.quiz_id:
+            fail("quiz_id", _("Choose the quiz."))
+        elif quiz_of_course(course_id=course.pk, pk=data.quiz_id) is None:
+            fail("quiz_id", _("Choose a quiz of this course."))
+        if data.min_seconds:
+            # The lesson's page only leads to the quiz: passing it is what counts.
+            fail("min_seconds", _("A quiz lesson has no minimum time: passing the quiz counts."))
     if data.kind == Lesson.Kind.SCORM:
         if not data.package_id:
             fail("package_id", _("Choose the SCORM package."))
@@ -251,6 +261,7 @@ _AUDITED = (
     "video_seconds",
     "link_url",
     "package_id",
+    "quiz_id",
 )
 
 
@@ -315,6 +326,7 @@ def lesson_save(
     lesson.video_seconds = data.video_seconds if data.kind == Lesson.Kind.VIDEO else None
     lesson.link_url = data.link_url if data.kind == Lesson.Kind.LINK else ""
     lesson.package_id = data.package_id if data.kind == Lesson.Kind.SCORM else None
+    lesson.quiz_id = data.quiz_id if data.kind == Lesson.Kind.QUIZ else None
     # Files the lesson stops using: replaced, or of a kind it no longer is.
     unused: list[StoredFile] = []
     if lesson.video_file and (data.kind != Lesson.Kind.VIDEO or data.video_file is not None):

@@ -10,6 +10,7 @@ finished faster than its required time is refused and flagged for the coordinato
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -24,8 +25,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from govtrain.accounts.models import Role, User
+from govtrain.assessments.selectors import (
+    final_exams_exist,
+    final_exams_pending,
+    quiz_passed_by,
+)
 from govtrain.audit.services import audit_record
 from govtrain.catalog.models import Course
+from govtrain.certificates.services import issuing as certificates
 from govtrain.learning import events
 from govtrain.learning.models import (
     LearnerClock,
@@ -398,16 +405,20 @@ def _required_lessons(**filters: object) -> list[Lesson]:
 
 
 def course_rule_met(*, enrolment: Enrolment) -> bool:
-    """The course's completion rule: every required lesson done. (The assessment issue
-    adds its own condition here: the course's quizzes passed at their pass mark.)"""
+    """The course's completion rule: every required lesson done (a quiz lesson is done when
+    its quiz is passed), and every published final exam of the course passed at its pass
+    mark (docs/assessments.md)."""
     required = Lesson.objects.filter(module__course_id=enrolment.course_id, is_required=True)
     total = required.count()
     if total == 0:
-        return False
+        # A course that is only its final exam completes when the exam is passed.
+        return final_exams_exist(course_id=enrolment.course_id) and not final_exams_pending(
+            enrolment=enrolment
+        )
     done = LessonProgress.objects.filter(
         enrolment=enrolment, lesson__in=required, status=LessonProgress.Status.COMPLETED
     ).count()
-    return done == total
+    return done == total and final_exams_pending(enrolment=enrolment) == 0
 
 
 def _scorm_result_completes(progress: LessonProgress) -> bool:
@@ -427,12 +438,20 @@ def _scorm_result_completes(progress: LessonProgress) -> bool:
     )
 
 
+def _quiz_result_completes(progress: LessonProgress) -> bool:
+    """Has the enrolment passed the lesson's quiz (a graded attempt at its pass mark)?"""
+    return progress.lesson.quiz_id is not None and quiz_passed_by(
+        enrolment_id=progress.enrolment_id, quiz_id=progress.lesson.quiz_id
+    )
+
+
 def lesson_complete(
     *, progress: LessonProgress, by: User | None, now: dt.datetime | None = None
 ) -> LessonProgress:
     """Mark a lesson done once its minimum time (and share watched) is met; complete the
     course when its rule is met. A SCORM lesson only when its package reported it completed
-    and not failed (the commit path calls this after storing the commit). Raises
+    and not failed (the commit path calls this after storing the commit); a quiz lesson
+    only when its quiz has been passed (assessments calls `quiz_passed`). Raises
     ValidationError when a requirement is not met, and ImplausibleCompletion (after writing
     a flag for the coordinator) when finishing its module or the course would be faster
     than their required time."""
@@ -460,6 +479,10 @@ def lesson_complete(
         if lesson.kind == Lesson.Kind.SCORM and not _scorm_result_completes(progress):
             raise ValidationError(
                 _("The package decides when this lesson is done: finish it in the player.")
+            )
+        if lesson.kind == Lesson.Kind.QUIZ and not _quiz_result_completes(progress):
+            raise ValidationError(
+                _("The quiz decides when this lesson is done: pass it to complete the lesson.")
             )
         problems = unmet_requirements(progress)
         if problems:
@@ -508,6 +531,12 @@ def _mark_done(progress: LessonProgress, by: User | None, now: dt.datetime) -> N
         verb="completed",
         result={"completion": True, "duration": f"PT{progress.seconds_spent}S"},
     )
+    _complete_course_if_due(enrolment, by, now)
+
+
+def _complete_course_if_due(enrolment: Enrolment, by: User | None, now: dt.datetime) -> None:
+    """Complete an online enrolment (a blended one completes with its batch) whose course
+    rule is met; the caller holds the enrolment's lock."""
     if (
         enrolment.batch_id is None
         and enrolment.status == Enrolment.Status.ENROLLED
@@ -520,6 +549,36 @@ def _mark_done(progress: LessonProgress, by: User | None, now: dt.datetime) -> N
             reason=_("Every required lesson done."),
         )
         events.course_event(enrolment=enrolment, verb="completed", result={"completion": True})
+        certificates.issue_after_commit(enrolment_ids=[enrolment.pk])
+
+
+def quiz_passed(
+    *, enrolment: Enrolment, quiz_id: int, by: User | None, now: dt.datetime | None = None
+) -> None:
+    """The enrolment passed a quiz of its course (assessments calls this when an attempt is
+    graded as passed, inside its transaction): each lesson that plays the quiz completes
+    through `lesson_complete`, under the same rules as any lesson, and the course when its
+    rule is now met (a final exam that is no lesson). A completion refused there (too fast:
+    flagged) leaves the lesson to be marked done on its page later."""
+    now = _now(now)
+    lessons = Lesson.objects.filter(
+        quiz_id=quiz_id, module__course_id=enrolment.course_id
+    ).order_by("pk")
+    for lesson in lessons:
+        progress, _created = LessonProgress.objects.get_or_create(
+            enrolment=enrolment,
+            lesson=lesson,
+            defaults={"first_opened_at": now, "last_opened_at": now, "last_heartbeat_at": now},
+        )
+        with contextlib.suppress(ValidationError):
+            lesson_complete(progress=progress, by=by, now=now)
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("course", "employee")
+            .get(pk=enrolment.pk)
+        )
+        _complete_course_if_due(enrolment, by, now)
 
 
 @transaction.atomic

@@ -20,9 +20,9 @@ from govtrain.records.models import Enrolment
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
-# The user with their access, the course, the enrolment, modules, lessons and the
-# learner's progress.
-QUERIES_COURSE_PAGE = 6
+# The user with their access, the course, the enrolment, modules, lessons, the
+# learner's progress and the course's final exams.
+QUERIES_COURSE_PAGE = 7
 
 
 def login(client: Client, employee: Employee) -> Client:

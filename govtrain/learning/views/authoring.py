@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govtrain.accounts.access import Perm, access_for
+from govtrain.assessments.selectors import quiz_choices_for
 from govtrain.core.http import AuthedRequest
 from govtrain.learning import selectors
 from govtrain.learning.forms import CaptionForm, LessonForm, ModuleForm, MoveForm, ResolveForm
@@ -23,10 +24,14 @@ from govtrain.learning.models import Lesson, Module
 from govtrain.learning.services import authoring
 from govtrain.learning.services.progress import flag_resolve
 
+# The services' names of fields the lesson form names after what is chosen.
+_FORM_FIELDS = {"package_id": "package", "quiz_id": "quiz"}
+
 
 def _add_error(form: forms.Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
+            name = _FORM_FIELDS.get(name, name)
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
@@ -131,11 +136,17 @@ def _packages(module: Module) -> list[tuple[int, str]]:
     return [(p.pk, f"{p.title} (SCORM {p.version})") for p in packages]
 
 
+def _quizzes(module: Module) -> list[tuple[int, str]]:
+    return quiz_choices_for(course_id=module.course_id)
+
+
 def _lesson_page(request: AuthedRequest, module: Module, lesson: Lesson | None) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     initial = LessonForm.initial_of(lesson) if lesson is not None else None
-    form = LessonForm(data, files, initial=initial, packages=_packages(module))
+    form = LessonForm(
+        data, files, initial=initial, packages=_packages(module), quizzes=_quizzes(module)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = authoring.lesson_save(
@@ -210,7 +221,9 @@ def caption_add(request: AuthedRequest, pk: int) -> HttpResponse:
         "module": lesson.module,
         "lesson": lesson,
         "form": LessonForm(
-            initial=LessonForm.initial_of(lesson), packages=_packages(lesson.module)
+            initial=LessonForm.initial_of(lesson),
+            packages=_packages(lesson.module),
+            quizzes=_quizzes(lesson.module),
         ),
         "caption_form": form,
     }

@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govtrain.assessments import selectors as assessments
 from govtrain.core.http import AuthedRequest
 from govtrain.learning import selectors
 from govtrain.learning.models import Lesson, LessonProgress
@@ -59,10 +60,11 @@ def course_learn(request: AuthedRequest, pk: int) -> HttpResponse:
     employee = _employee(request)
     enrolment = selectors.enrolment_of(employee=employee, course=course)
     state = selectors.course_progress(course=course, enrolment=enrolment)
+    exams = assessments.final_exams_for(course=course, enrolment=enrolment)
     return render(
         request,
         "learning/course_learn.html",
-        {"course": course, "enrolment": enrolment, "state": state},
+        {"course": course, "enrolment": enrolment, "state": state, "exams": exams},
     )
 
 
@@ -133,6 +135,8 @@ def lesson_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 resume=scorm_services.resume_summary(attempt),
             )
             extra["player"] = player
+    if lesson.kind == Lesson.Kind.QUIZ and lesson.quiz is not None and lesson.quiz.is_published:
+        extra["quiz_standing"] = assessments.quiz_standing(quiz=lesson.quiz, enrolment=enrolment)
     response = render(
         request, "learning/lesson_detail.html", _lesson_context(request, lesson, progress, **extra)
     )

@@ -9,6 +9,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
+from govtrain.assessments.demo import build_assessments
 from govtrain.certificates.demo import build_certificates
 from govtrain.demo.accounts import DEMO_PASSWORD, create_demo_logins, demo_learner
 from govtrain.demo.generate import build_offices, build_reference_data, write_employees_csv
@@ -72,6 +73,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Online learning: {online.courses} courses outlined with {online.lessons} lessons, "
             f"{online.enrolled} enrolments, {online.completed} completed."
+        )
+        quiz = build_assessments(learner=learner)
+        self.stdout.write(
+            f"Assessments: {quiz.banks} question banks with {quiz.questions} questions, "
+            f"{quiz.quizzes} quizzes, {quiz.attempts} attempts, {quiz.waiting} essays to grade."
         )
         external = build_external_history(learner=learner)
         self.stdout.write(

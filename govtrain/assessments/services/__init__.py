@@ -1,0 +1,1 @@
+"""Writes of assessments: banks and questions, quizzes, attempts, grading."""

@@ -1,0 +1,1 @@
+"""The assessment pages: learners' quizzes and attempts, authors' banks and quizzes, grading."""
