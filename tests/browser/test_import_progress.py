@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.db import connection
@@ -14,9 +15,9 @@ from govtrain.people.tests.conftest import HEADER
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("references")]
 
-# Big enough that each run lasts a poll or two of the page (htmx asks every second), small
-# enough that the test takes about ten seconds.
-ROWS = 20_000
+# Big enough that each run lasts a few polls of the page (htmx asks every second; at 20,000
+# rows a run now and then fell between two polls), small enough for a test of seconds.
+ROWS = 30_000
 FIRST_PEN = 8_300_000
 
 # Records every value the progress bar takes, whatever replaced it (htmx swaps the whole
@@ -52,6 +53,9 @@ def worker(settings) -> Iterator[None]:
     simply two connections. Progress goes through the cache, local memory in tests, which
     the worker thread and the live server share as well.
     """
+    # Celery reads the CELERY_* Django settings through, so what to restore is read first.
+    names = ("task_always_eager", "broker_url", "broker_transport_options")
+    saved = {name: celery_app.conf[name] for name in names}
     settings.CELERY_TASK_ALWAYS_EAGER = False
     # Shared-cache SQLite locks whole tables: while the worker's import transaction
     # writes accounts_user, the live server could not even look up the logged-in user
@@ -61,8 +65,6 @@ def worker(settings) -> Iterator[None]:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA read_uncommitted = 1")
-    names = ("task_always_eager", "broker_url", "broker_transport_options")
-    saved = {name: celery_app.conf[name] for name in names}
     # Eager tasks that ran earlier in the session left a producer pool bound to the
     # configured broker (./var's SQLite file, which a local worker would consume): drop it.
     forget_broker_connections()
@@ -79,6 +81,9 @@ def worker(settings) -> Iterator[None]:
     finally:
         celery_app.conf.update(saved)
         forget_broker_connections()
+        # kombu keeps its own registry of pools per broker address, which would hand the
+        # closed ones back to the next eager task (eager tasks borrow a producer too).
+        kombu.pools.reset()
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA read_uncommitted = 0")
