@@ -1,15 +1,18 @@
 """A quiz in a real browser: Anitha opens the quiz lesson of her RTI course, starts the
 quiz, answers (each answer saved as she gives it), reloads the page half-way and finds her
 answers kept, hands in, and sees her result with the answers; the countdown shows the
-server's deadline."""
+server's deadline. Passing completes the course: she downloads its certificate and shares
+the link, and a stranger who is not signed in sees that it is genuine."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from govtrain import testing as t
@@ -143,3 +146,26 @@ def test_an_employee_takes_a_quiz_reloads_half_way_and_passes(
     assert LessonProgress.objects.get(lesson=lesson).status == "completed"
     enrolment = Enrolment.objects.get(employee=learner_a)
     assert enrolment.status == Enrolment.Status.COMPLETED
+
+    # The course is complete, so its certificate is issued: Anitha finds it, downloads
+    # the PDF and copies the public link.
+    page.get_by_role("navigation").get_by_role("link", name="My certificates").click()
+    page.get_by_role("link", name="Right to Information for public information officers").click()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the PDF").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    shared = page.get_by_label("Public link to share", exact=False).input_value()
+    page.screenshot(path=shots / "quiz-03-certificate.png", full_page=True)
+
+    # A stranger, not signed in, opens the link: the credential verifies.
+    page.get_by_role("button", name="Log out").click()
+    assert shared.startswith(settings.SITE_URL + "/verify/")
+    page.goto(urlsplit(shared).path)  # the test's server, not the configured site
+    expect(page.get_by_role("heading", name="Genuine and valid")).to_be_visible()
+    expect(page.get_by_text("Anitha K.").first).to_be_visible()
+    expect(
+        page.get_by_text("The signature is the institute's, and nothing was changed.")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.screenshot(path=shots / "quiz-04-verified.png", full_page=True)
