@@ -31,7 +31,6 @@ from govtrain.accounts.access import Perm, access_for
 from govtrain.accounts.models import Role, User
 from govtrain.audit.services import audit_record
 from govtrain.catalog.models import Course
-from govtrain.certificates.services import issuing as certificates
 from govtrain.external.models import Evidence, ExternalOffer
 from govtrain.lrs import services as lrs
 from govtrain.notifications.services import notify
@@ -375,7 +374,6 @@ def evidence_verify(*, evidence: Evidence, by: User, reason: str = "") -> Eviden
         by=by,
         reason=reason or _("External course: completion evidence verified."),
     )
-    certificates.issue_after_commit(enrolment_ids=[evidence.enrolment_id])
     course = evidence.enrolment.course
     _record_statement(evidence)
     notify(

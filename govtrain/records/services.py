@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from govtrain.accounts.models import User
 from govtrain.audit.services import audit_changes, audit_record
 from govtrain.catalog.models import Course
+from govtrain.certificates.services import issuing as certificates
+from govtrain.certificates.services import revoking as certificate_revoking
 from govtrain.classroom.models import Batch
 from govtrain.people.models import Employee
 from govtrain.records.models import Enrolment
@@ -63,8 +65,8 @@ def enrolment_complete(
     *, enrolment: Enrolment, completed_on: dt.date, by: User | None, reason: str = ""
 ) -> Enrolment:
     """Record the completion of an enrolment without a batch (an online course's rule met,
-    an external course's evidence verified) and credit the course's hours. Idempotent:
-    completing a completed enrolment changes nothing."""
+    an external course's evidence verified), credit the course's hours and queue its
+    certificate. Idempotent: completing a completed enrolment changes nothing."""
     enrolment = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
     if enrolment.batch_id is not None:
         raise ValidationError(_("A batch's enrolments are completed when the batch is closed."))
@@ -85,6 +87,7 @@ def enrolment_complete(
         after=_outcome_snapshot(enrolment),
         reason=reason,
     )
+    certificates.issue_after_commit(enrolment_ids=[enrolment.pk])
     return enrolment
 
 
@@ -133,6 +136,7 @@ def enrolment_outcomes_record(
     completed on the batch's last day with the course's hours; below it, not completed.
     Withdrawn enrolments stay as they are. Running it again recomputes (after a
     correction of attendance); only rows whose outcome changed are written and audited.
+    Completions get their certificates; a completion undone revokes its certificate.
     The caller checks that `by` may close the batch (classroom.services.completion).
     """
     if total_minutes <= 0:
@@ -177,6 +181,14 @@ def enrolment_outcomes_record(
         changed,
         ["status", "completed_on", "hours_credited", "attendance_percent", "updated_at"],
         batch_size=500,
+    )
+    # Every completion gets its certificate (in the background, once this commits); one
+    # whose completion a correction of attendance undid is revoked at once.
+    certificates.issue_after_commit(
+        enrolment_ids=[e.pk for e in enrolments if e.status == Enrolment.Status.COMPLETED]
+    )
+    certificate_revoking.certificates_revoke_lapsed(
+        enrolment_ids=[e.pk for e in changed if e.status != Enrolment.Status.COMPLETED], by=by
     )
     return Outcomes(
         completed=completed, not_completed=len(enrolments) - completed, changed=len(changed)

@@ -15,11 +15,8 @@ from django.utils.translation import gettext as _
 
 from govtrain.accounts.models import User
 from govtrain.audit.services import audit_record
-from govtrain.certificates.services import issuing as certificates
-from govtrain.certificates.services import revoking as certificate_revoking
 from govtrain.classroom import selectors
 from govtrain.classroom.models import Attendance, Batch
-from govtrain.records.models import Enrolment
 from govtrain.records.services import Outcomes, enrolment_outcomes_record
 
 
@@ -88,12 +85,4 @@ def batch_complete(*, batch: Batch, by: User) -> Outcomes:
                 "changed": outcomes.changed,
             },
         )
-    # Certificates for the completions (in the background, once this commits); one whose
-    # completion a correction of attendance undid is revoked at once.
-    statuses = dict(Enrolment.objects.filter(batch=batch).values_list("pk", "status"))
-    completed = [pk for pk, status in statuses.items() if status == Enrolment.Status.COMPLETED]
-    certificates.issue_after_commit(enrolment_ids=completed)
-    certificate_revoking.certificates_revoke_lapsed(
-        enrolment_ids=[pk for pk in statuses if pk not in completed], by=by
-    )
     return outcomes

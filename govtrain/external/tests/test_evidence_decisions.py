@@ -15,6 +15,7 @@ from govtrain import testing as t
 from govtrain.accounts.models import Role
 from govtrain.audit.models import AuditEvent
 from govtrain.catalog.models import Course
+from govtrain.certificates.models import Certificate
 from govtrain.external import selectors, services
 from govtrain.external.models import Evidence
 from govtrain.external.tests.conftest import JPEG, PDF, PNG, last_week, upload
@@ -52,6 +53,19 @@ def test_the_universitys_coordinator_verifies_and_the_hours_are_credited(
     assert enrolment.hours_credited == mooc.hours
     event = AuditEvent.objects.get(action="external.evidence_verified")
     assert (event.actor, event.reason) == (verifier.user, "Checked online.")
+
+
+def test_a_verified_external_course_gets_its_certificate(
+    learner_a, verifier, mooc, django_capture_on_commit_callbacks
+) -> None:
+    evidence = _submit(learner_a, mooc)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.evidence_verify(evidence=evidence, by=verifier.user)
+
+    certificate = Certificate.objects.get()
+    assert certificate.enrolment == Enrolment.objects.get(employee=learner_a, course=mooc)
+    assert (certificate.hours, certificate.provider) == (mooc.hours, mooc.provider)
 
 
 def test_a_coordinator_of_another_provider_may_not_decide(learner_a, coordinator, mooc) -> None:

@@ -32,7 +32,6 @@ from govtrain.assessments.selectors import (
 )
 from govtrain.audit.services import audit_record
 from govtrain.catalog.models import Course
-from govtrain.certificates.services import issuing as certificates
 from govtrain.learning import events
 from govtrain.learning.models import (
     LearnerClock,
@@ -549,7 +548,6 @@ def _complete_course_if_due(enrolment: Enrolment, by: User | None, now: dt.datet
             reason=_("Every required lesson done."),
         )
         events.course_event(enrolment=enrolment, verb="completed", result={"completion": True})
-        certificates.issue_after_commit(enrolment_ids=[enrolment.pk])
 
 
 def quiz_passed(

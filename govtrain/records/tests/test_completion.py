@@ -13,6 +13,7 @@ from django.utils import timezone
 from govtrain import testing as t
 from govtrain.accounts.models import Role
 from govtrain.audit.models import AuditEvent
+from govtrain.certificates.models import Certificate
 from govtrain.classroom.models import Batch, Session
 from govtrain.classroom.services.attendance import attendance_mark
 from govtrain.classroom.services.completion import batch_complete
@@ -288,3 +289,27 @@ def test_faculty_may_not_close_the_batch_and_outsiders_do_not_find_it(
         assert client.post(url).status_code == 404
 
     assert enrolment(batch, anitha).status == S.ENROLLED
+
+
+def test_a_completion_gets_its_certificate_and_a_correction_undoing_it_revokes_it(
+    coordinator, faculty, batch, anitha, binu, django_capture_on_commit_callbacks
+) -> None:
+    attend(batch, faculty.user, {anitha: [180] * 6, binu: [180, 180, 180, 180, 143, 0]})
+    with django_capture_on_commit_callbacks(execute=True):
+        batch_complete(batch=batch, by=coordinator.user)
+
+    certificate = Certificate.objects.get()  # Anitha's; Binu missed the threshold
+    assert certificate.enrolment == enrolment(batch, anitha)
+    assert not certificate.is_revoked
+
+    for session in sessions(batch)[:2]:
+        attendance_mark(session=session, marks={anitha.pk: ("absent", None)}, by=coordinator.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch_complete(batch=batch, by=coordinator.user)
+
+    certificate.refresh_from_db()
+    assert certificate.is_revoked
+    assert certificate.revoked_reason == (
+        "The completion it certified was withdrawn after a correction."
+    )
+    assert Certificate.objects.count() == 1
