@@ -19,6 +19,7 @@ import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.utils.translation import gettext as _
 
 from govtrain.certificates.jsonld import CanonicalizationError, canonize
 
@@ -45,7 +46,7 @@ def public_key_multibase(key: Ed25519PublicKey) -> str:
 def public_key_from_multibase(value: str) -> Ed25519PublicKey:
     raw = _multibase(value)
     if len(raw) != 34 or raw[:2] != ED25519_PUB:
-        raise ProofError("The key is not an Ed25519 public Multikey.")
+        raise ProofError(_("The key is not an Ed25519 public Multikey."))
     return Ed25519PublicKey.from_public_bytes(raw[2:])
 
 
@@ -59,17 +60,17 @@ def secret_key_multibase(key: Ed25519PrivateKey) -> str:
 def secret_key_from_multibase(value: str) -> Ed25519PrivateKey:
     raw = _multibase(value)
     if len(raw) != 34 or raw[:2] != ED25519_PRIV:
-        raise ProofError("The key is not an Ed25519 secret Multikey.")
+        raise ProofError(_("The key is not an Ed25519 secret Multikey."))
     return Ed25519PrivateKey.from_private_bytes(raw[2:])
 
 
 def _multibase(value: str) -> bytes:
     if not isinstance(value, str) or not value.startswith("z"):
-        raise ProofError("A multibase value must be base58btc (start with z).")
+        raise ProofError(_("A multibase value must be base58btc (start with z)."))
     try:
         return base58.b58decode(value[1:])
     except ValueError as error:
-        raise ProofError("The multibase value is not base58btc.") from error
+        raise ProofError(_("The multibase value is not base58btc.")) from error
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class ProofOptions:
 
     def as_json(self) -> Json:
         if not _XSD_DATETIME.match(self.created):
-            raise ProofError("The proof's created time is not an xsd:dateTime.")
+            raise ProofError(_("The proof's created time is not an xsd:dateTime."))
         return {
             "type": PROOF_TYPE,
             "cryptosuite": CRYPTOSUITE,
@@ -95,7 +96,7 @@ def proof_configuration_hash(options: Json, context: Any) -> bytes:
     of a batch signed with the same options and context, so callers may keep it."""
     configuration = {k: v for k, v in options.items() if k != "proofValue"}
     if configuration.get("type") != PROOF_TYPE or configuration.get("cryptosuite") != CRYPTOSUITE:
-        raise ProofError("The proof is not a DataIntegrityProof of eddsa-rdfc-2022.")
+        raise ProofError(_("The proof is not a DataIntegrityProof of eddsa-rdfc-2022."))
     if context is not None:
         configuration["@context"] = context
     return hashlib.sha256(canonize(configuration).encode()).digest()
@@ -130,15 +131,15 @@ def verify(document: Json, *, key: Ed25519PublicKey) -> None:
     """Check the document's proof with `key` (3.3.2). Raises ProofError with the reason."""
     proof = document.get("proof")
     if not isinstance(proof, dict):
-        raise ProofError("The credential has no proof.")
+        raise ProofError(_("The credential has no proof."))
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
-        raise ProofError("The proof is not a DataIntegrityProof of eddsa-rdfc-2022.")
+        raise ProofError(_("The proof is not a DataIntegrityProof of eddsa-rdfc-2022."))
     created = proof.get("created")
     if created is not None and (not isinstance(created, str) or not _XSD_DATETIME.match(created)):
-        raise ProofError("The proof's created time is not an xsd:dateTime.")
+        raise ProofError(_("The proof's created time is not an xsd:dateTime."))
     signature = _multibase(str(proof.get("proofValue", "")))
     if len(signature) != 64:
-        raise ProofError("The proof's signature is not an Ed25519 signature.")
+        raise ProofError(_("The proof's signature is not an Ed25519 signature."))
     try:
         data = proof_configuration_hash(proof, document.get("@context")) + document_hash(document)
     except CanonicalizationError as error:
@@ -147,6 +148,8 @@ def verify(document: Json, *, key: Ed25519PublicKey) -> None:
         key.verify(signature, data)
     except InvalidSignature:
         raise ProofError(
-            "The signature does not match: the credential was changed after it was signed, "
-            "or it was signed with another key."
+            _(
+                "The signature does not match: the credential was changed after it was "
+                "signed, or it was signed with another key."
+            )
         ) from None

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from govtrain.catalog.models import Course, Provider
 from govtrain.certificates.models import CertificateTemplate
 from govtrain.classroom.models import Batch
+
+ACCENT = re.compile(r"#[0-9a-fA-F]{6}")  # as the model's template_accent_is_hex
 
 
 class ReasonForm(forms.Form):
@@ -19,9 +23,12 @@ class ReasonForm(forms.Form):
 class ProviderChoiceForm(forms.Form):
     provider = forms.ModelChoiceField(queryset=Provider.objects.none(), label=_("Institute"))
 
-    def __init__(self, *args: Any, providers: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, providers: QuerySet[Provider], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = providers  # type: ignore[attr-defined]  # ModelChoiceField
+        field = self.fields["provider"]
+        if not isinstance(field, forms.ModelChoiceField):  # narrows the type for mypy
+            raise TypeError(field)
+        field.queryset = providers
 
 
 class IssueForm(forms.Form):
@@ -30,7 +37,7 @@ class IssueForm(forms.Form):
     batch = forms.CharField(label=_("Batch code"), max_length=40, required=False)
     course = forms.CharField(label=_("Course code"), max_length=40, required=False)
 
-    def __init__(self, *args: Any, providers: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, providers: QuerySet[Provider], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.providers = providers
 
@@ -69,3 +76,10 @@ class TemplateForm(forms.ModelForm[CertificateTemplate]):
             "footer_ml",
         ]
         widgets = {"accent": forms.TextInput(attrs={"type": "color"})}
+
+    def clean_accent(self) -> str:
+        # The model's check constraint says the same, but only as "Constraint … is violated".
+        accent: str = self.cleaned_data["accent"]
+        if not ACCENT.fullmatch(accent):
+            raise forms.ValidationError(_("Give the colour as # and six hex digits, e.g. #0b5370."))
+        return accent

@@ -68,6 +68,12 @@ def certificates_managed_by(*, user: User) -> QuerySet[Certificate]:
     return _certificates().filter(provider__in=providers_managed_by(user=user))
 
 
+def may_manage(*, user: User, certificate: Certificate) -> bool:
+    """Is the certificate one of the user's institutes' (as certificates_managed_by), from
+    the access already loaded: no query."""
+    return access_for(user).covers_provider(Perm.CATALOG_MANAGE, certificate.provider_id)
+
+
 def certificate_managed_get(*, user: User, number: str) -> Certificate:
     return get_object_or_404(certificates_managed_by(user=user), number=number)
 
@@ -80,6 +86,22 @@ def certificate_shared(*, public_id: str) -> Certificate:
 def keys_of(*, provider: Provider) -> QuerySet[IssuerKey]:
     return (
         IssuerKey.objects.filter(provider=provider).select_related("provider").order_by("-number")
+    )
+
+
+def keys_by_provider(*, providers: QuerySet[Provider]) -> dict[int, list[IssuerKey]]:
+    """Every key of these institutes in one query, newest first, by provider id."""
+    found: dict[int, list[IssuerKey]] = {}
+    for key in keys_of_providers(providers=providers):
+        found.setdefault(key.provider_id, []).append(key)
+    return found
+
+
+def keys_of_providers(*, providers: QuerySet[Provider]) -> QuerySet[IssuerKey]:
+    return (
+        IssuerKey.objects.filter(provider__in=providers)
+        .select_related("provider")
+        .order_by("provider__name_en", "provider_id", "-number")
     )
 
 

@@ -134,8 +134,18 @@ def _validity(document: Json, result: Verification, now: dt.datetime) -> None:
     result.passed("dates", _("Within its dates of validity."))
 
 
-def verify(document: Json, *, now: dt.datetime | None = None) -> Verification:
-    """Verify a credential issued on this platform (reads the keys and status lists)."""
+def verify_issued(certificate: Certificate, *, now: dt.datetime | None = None) -> Verification:
+    """Verify a certificate's own stored credential (its pages): as `verify`, without
+    looking the certificate up again."""
+    return verify(parse(certificate.credential), now=now, certificate=certificate)
+
+
+def verify(
+    document: Json, *, now: dt.datetime | None = None, certificate: Certificate | None = None
+) -> Verification:
+    """Verify a credential issued on this platform (reads the keys and status lists).
+    `certificate`, when the caller has it, is the one the credential is believed to be;
+    it is used only if the credential names it."""
     now = now or timezone.now()
     result = Verification(credential=document)
     if not _form(document, result):
@@ -173,10 +183,15 @@ def verify(document: Json, *, now: dt.datetime | None = None) -> Verification:
         )
     result.passed("signature", _("The signature is the institute's, and nothing was changed."))
     _validity(document, result, now)
-    _status(document, code, result)
-    result.certificate = (
-        Certificate.objects.filter(public_id=_public_id(document)).select_related("course").first()
-    )
+    public_id = _public_id(document)
+    if certificate is None or certificate.public_id != public_id:
+        certificate = (
+            Certificate.objects.filter(public_id=public_id).select_related("course").first()
+            if public_id
+            else None
+        )
+    _status(document, code, result, certificate)
+    result.certificate = certificate
     return result
 
 
@@ -186,21 +201,30 @@ def _public_id(document: Json) -> str:
     return value[len(prefix) :].rstrip("/") if value.startswith(prefix) else ""
 
 
-def _status(document: Json, code: str, result: Verification) -> None:
+def _status_list(url: object, code: str) -> StatusList | None:
+    """The issuer's status list at `url`: the one row its last segment numbers (not every
+    list of the issuer with its bits), if the URL is exactly that list's."""
+    number = url.rsplit("/", 1)[-1] if isinstance(url, str) else ""
+    if not (number.isascii() and number.isdigit()) or len(number) > 9:
+        return None
+    status_list = (
+        StatusList.objects.filter(provider__code=code, number=int(number))
+        .select_related("provider")
+        .first()
+    )
+    if status_list is None or identity.status_list_url(status_list) != url:
+        return None
+    return status_list
+
+
+def _status(
+    document: Json, code: str, result: Verification, certificate: Certificate | None
+) -> None:
     entry = document.get("credentialStatus")
     if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
         result.failed("status", _("The credential has no status to check."))
         return
-    status_list = next(
-        (
-            candidate
-            for candidate in StatusList.objects.filter(provider__code=code).select_related(
-                "provider"
-            )
-            if identity.status_list_url(candidate) == entry.get("statusListCredential")
-        ),
-        None,
-    )
+    status_list = _status_list(entry.get("statusListCredential"), code)
     try:
         index = int(str(entry.get("statusListIndex")))
         if status_list is None:
@@ -210,9 +234,14 @@ def _status(document: Json, code: str, result: Verification) -> None:
         result.failed("status", _("The credential's status cannot be found."))
         return
     if revoked:
-        certificate = Certificate.objects.filter(
-            status_list=status_list, status_index=index
-        ).first()
+        if (
+            certificate is None
+            or certificate.status_list_id != status_list.pk
+            or certificate.status_index != index
+        ):
+            certificate = Certificate.objects.filter(
+                status_list=status_list, status_index=index
+            ).first()
         if certificate is not None and certificate.revoked_at is not None:
             result.failed(
                 "status",

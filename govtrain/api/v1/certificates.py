@@ -163,7 +163,7 @@ def job_detail(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 def key_list(request: Request) -> Response:
     providers = selectors.providers_managed_by(user=caller(request))
-    rows = [key for provider in providers for key in selectors.keys_of(provider=provider)]
+    rows = selectors.keys_of_providers(providers=providers)
     return Response(KeySerializer(rows, many=True).data)
 
 

@@ -67,10 +67,18 @@ def set_revoked(*, status_list: StatusList, index: int, revoked: bool) -> None:
     locked.save(update_fields=["bits", "version", "updated_at"])
 
 
-@transaction.atomic
 def signed_list(*, status_list: StatusList) -> str:
     """The list as a signed BitstringStatusListCredential (JSON text), signed again only
-    after a revocation changed it."""
+    after a revocation changed it. Verifiers fetch it often: a current list is served as
+    read, without a transaction or a row lock."""
+    if status_list.signed and status_list.signed_version == status_list.version:
+        return status_list.signed
+    return _signed_again(status_list)
+
+
+@transaction.atomic
+def _signed_again(status_list: StatusList) -> str:
+    # Lock: two requests after one revocation sign once; the second finds it signed.
     locked = (
         StatusList.objects.select_for_update().select_related("provider").get(pk=status_list.pk)
     )

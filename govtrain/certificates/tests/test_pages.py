@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -194,3 +196,37 @@ def test_the_state_administrator_manages_every_institute(
     assert signed_in(client, admin).get(reverse("certificates:institute-list")).status_code == 200
     listing = signed_in(Client(), user).get(reverse("certificates:institute-list"))
     assert certificate.number not in listing.content.decode()
+
+
+def test_the_verification_page_reads_the_certificate_its_key_and_one_status_list(
+    client: Client,
+    certificate: Certificate,
+    admin: User,
+    django_assert_num_queries: Any,
+) -> None:
+    for code in ("KILA", "SIRD"):  # other institutes, with status lists of their own
+        course = t.make_course(f"{code}-RTI", provider=t.make_provider(code))
+        issuing.certificate_issue(enrolment=make_completion(certificate.employee, course), by=None)
+    url = reverse("certificates:verify", args=[certificate.public_id])
+
+    # The certificate, its key, its status list: not every list, nor the certificate again.
+    with django_assert_num_queries(3):
+        page = client.get(url)
+
+    assert page.context["result"].valid
+    assert page.context["result"].certificate is page.context["certificate"]
+
+
+def test_a_current_status_list_is_served_without_signing_or_locking(
+    client: Client, certificate: Certificate, django_assert_num_queries: Any
+) -> None:
+    url = reverse(
+        "certificates:status-list",
+        args=[certificate.provider.code, certificate.status_list.number],
+    )
+    first = client.get(url)
+
+    with django_assert_num_queries(1):
+        again = client.get(url)
+
+    assert again.content == first.content

@@ -8,19 +8,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govtrain.catalog.models import Provider
 from govtrain.certificates import selectors
 from govtrain.certificates.forms import IssueForm, ProviderChoiceForm, ReasonForm, TemplateForm
 from govtrain.certificates.services import issuing, keys, revoking, templates
 from govtrain.core.http import AuthedRequest
 
 
-def _managed(request: AuthedRequest):  # type: ignore[no-untyped-def]  # a QuerySet[Provider]
+def _managed(request: AuthedRequest) -> QuerySet[Provider]:
     providers = selectors.providers_managed_by(user=request.user)
     if not providers.exists():
         raise Http404
@@ -107,7 +108,8 @@ def key_list(request: AuthedRequest) -> HttpResponse:
                 % {"key": key.fragment},
             )
             return redirect("certificates:keys")
-    rows = [(provider, list(selectors.keys_of(provider=provider))) for provider in providers]
+    keys_of = selectors.keys_by_provider(providers=providers)
+    rows = [(provider, keys_of.get(provider.pk, [])) for provider in providers]
     return render(
         request,
         "certificates/keys.html",
@@ -135,6 +137,8 @@ def key_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 def template_edit(request: AuthedRequest) -> HttpResponse:
     providers = _managed(request)
     provider = providers.filter(code=request.GET.get("provider", "")).first() or providers.first()
+    if provider is None:  # gone since _managed looked
+        raise Http404
     current = selectors.template_of(provider=provider)
     form = TemplateForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():

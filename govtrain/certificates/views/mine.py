@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from govtrain.certificates import identity, selectors, verification
 from govtrain.certificates.services.documents import transcript_pdf as render_transcript
-from govtrain.certificates.views.common import credential_response, pdf_response
+from govtrain.certificates.views.common import credential_response, download, pdf_response
 from govtrain.core.http import AuthedRequest
 from govtrain.people.models import Employee
 
@@ -24,8 +24,7 @@ def certificate_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def certificate_detail(request: AuthedRequest, number: str) -> HttpResponse:
     certificate = selectors.certificate_get_for(user=request.user, number=number)
-    result = verification.verify(verification.parse(certificate.credential))
-    may_revoke = selectors.certificates_managed_by(user=request.user).filter(pk=certificate.pk)
+    result = verification.verify_issued(certificate)
     return render(
         request,
         "certificates/detail.html",
@@ -33,7 +32,10 @@ def certificate_detail(request: AuthedRequest, number: str) -> HttpResponse:
             "certificate": certificate,
             "result": result,
             "share_url": identity.verify_url(certificate.public_id),
-            "may_revoke": may_revoke.exists() and not certificate.is_revoked,
+            "may_revoke": (
+                selectors.may_manage(user=request.user, certificate=certificate)
+                and not certificate.is_revoked
+            ),
         },
     )
 
@@ -54,6 +56,8 @@ def transcript_pdf(request: AuthedRequest) -> HttpResponse:
         employee = request.user.employee
     except Employee.DoesNotExist as error:
         raise Http404 from error
-    response = HttpResponse(render_transcript(employee=employee), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="training-record-{employee.pen}.pdf"'
-    return response
+    return download(
+        render_transcript(employee=employee),
+        content_type="application/pdf",
+        filename=f"training-record-{employee.pen}.pdf",
+    )
