@@ -445,7 +445,7 @@ def _quiz(course: Course, by: User, data: quizzes.QuizInput, rules: list[dict[st
 def _answer(response: Answer, right: bool, rng: random.Random) -> dict[str, Any]:
     """What a learner who knows (or does not know) the answer gives."""
     q = response.question
-    correct = [pk for pk in response.choice_order if pk in _correct(q)]
+    correct = [pk for pk in response.choice_order if pk in grading.correct_choices(q)]
     wrong = [pk for pk in response.choice_order if pk not in correct]
     if q.kind == K.SINGLE:
         return {"choice": correct[0] if right else rng.choice(wrong)}
@@ -459,10 +459,6 @@ def _answer(response: Answer, right: bool, rng: random.Random) -> dict[str, Any]
     if q.kind == K.SHORT:
         return {"text": rng.choice(q.accepted_answers) if right else "The Collector"}
     return {"text": ESSAYS[0 if right else rng.choice([1, 2])][0]}
-
-
-def _correct(question: Question) -> set[int]:
-    return {c.pk for c in question.choices.all() if c.is_correct}
 
 
 def _knows(question: Question, ability: float, guessed: set[int], rng: random.Random) -> bool:

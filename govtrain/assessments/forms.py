@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,17 @@ def _truth(value: str) -> bool | None:
 
 def _truth_field(value: bool | None) -> str:
     return "" if value is None else ("true" if value else "false")
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError on the form: by field where the form has it (services
+    name chosen records `<field>_id`), else above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            name = name.removesuffix("_id")
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 TRUTH_CHOICES = [("", "—"), ("true", _("True")), ("false", _("False"))]

@@ -5,6 +5,7 @@ item analysis. Outside one's scope a record is a 404, never a 403."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -335,14 +336,17 @@ def lesson_playing(*, quiz: Quiz) -> Lesson | None:
     return Lesson.objects.filter(quiz=quiz).order_by("module__position", "position").first()
 
 
-def paper(*, attempt: Attempt) -> list[Response]:
-    """The attempt's questions in the order shown, each with `shown_choices`: its choices
-    in the learner's order, each marked `picked` when the saved answer has it (three
-    queries)."""
+def paper(*, attempt: Attempt, question_ids: Collection[int] | None = None) -> list[Response]:
+    """The attempt's questions in the order shown (only `question_ids`, when given), each
+    with `shown_choices`: its choices in the learner's order, each marked `picked` when the
+    saved answer has it (two queries)."""
+    rows = attempt.responses.select_related("question")
+    if question_ids is not None:
+        rows = rows.filter(question_id__in=list(question_ids))
     responses = list(
-        attempt.responses.select_related("question")
-        .prefetch_related(Prefetch("question__choices", queryset=Choice.objects.order_by("pk")))
-        .order_by("position")
+        rows.prefetch_related(
+            Prefetch("question__choices", queryset=Choice.objects.order_by("pk"))
+        ).order_by("position")
     )
     for response in responses:
         by_id = {c.pk: c for c in response.question.choices.all()}

@@ -302,7 +302,7 @@ def answers_save(request: Request, pk: int) -> Response:
         raise AttemptClosedError(" ".join(exc.messages)) from exc
     except DjangoValidationError as exc:
         raise as_drf(exc) from exc
-    paper = [r for r in selectors.paper(attempt=attempt) if r.question_id in answers]
+    paper = selectors.paper(attempt=attempt, question_ids=answers)
     return Response(PaperQuestionSerializer(paper, many=True).data)
 
 

@@ -33,6 +33,10 @@ CENT = Decimal("0.01")
 SHORT_MAX = 500
 ESSAY_MAX = 20_000
 NUMBER_MAX_DIGITS = 30
+# No key has more than 12 digits before the point (Question.numeric_answer), so a number
+# of more than 15 answers nothing; and taken as it comes, "1e999999999" would overflow
+# Decimal's arithmetic when the answer is scored.
+NUMBER_MAX_EXPONENT = 15
 
 
 def money(value: Decimal) -> Decimal:
@@ -47,17 +51,20 @@ def plain(value: Decimal) -> str:
 
 def parse_decimal(raw: object) -> Decimal | None:
     """A finite decimal number from text or a JSON number ("12.5", 12.5, "-3"); None if it
-    is not one. Digit grouping is not taken ("1,000" is refused, not read as 1)."""
+    is not one, or is too large to answer any question. Digit grouping is not taken
+    ("1,000" and "1_000" are refused, not read as 1 or 1000)."""
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         return None
     text = str(raw).strip()
-    if not text or len(text) > NUMBER_MAX_DIGITS:
+    if not text or len(text) > NUMBER_MAX_DIGITS or "_" in text:
         return None
     try:
         value = Decimal(text)
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    if not value.is_finite() or (value and value.adjusted() > NUMBER_MAX_EXPONENT):
+        return None
+    return value
 
 
 def clean_answer(question: Question, raw: object, choice_ids: Sequence[int]) -> Answer | None:

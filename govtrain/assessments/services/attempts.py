@@ -28,6 +28,7 @@ from govtrain.assessments.services.answers import clean_answer
 from govtrain.assessments.services.grading import close_attempt, lock_attempt
 from govtrain.assessments.services.quizzes import (
     DrawPlan,
+    draw,
     draw_first_fit,
     draw_plan,
     paper_problems,
@@ -89,15 +90,8 @@ def draw_paper(quiz: Quiz, rng: random.Random) -> list[Question]:
 
 def _draw_at_random(plan: DrawPlan, rng: random.Random) -> dict[int, list[Question]] | None:
     for _attempt in range(DRAW_TRIES):
-        taken = set(plan.fixed)
-        picked: dict[int, list[Question]] = {}
-        for rule in plan.order:
-            available = [q for q in plan.pools[rule.pk] if q.pk not in taken]
-            if len(available) < rule.count:
-                break
-            picked[rule.pk] = rng.sample(available, rule.count)
-            taken.update(q.pk for q in picked[rule.pk])
-        else:
+        picked = draw(plan, rng.sample)
+        if picked is not None:
             return picked
     return None
 

@@ -7,6 +7,7 @@ quiz is published, and when a rule is added to a published quiz.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -190,18 +191,26 @@ def draw_plan(*, quiz: Quiz) -> DrawPlan:
     return DrawPlan(rules=rules, pools=pools, order=order)
 
 
-def draw_first_fit(plan: DrawPlan) -> dict[int, list[Question]] | None:
-    """The draws' questions taken in order, the lowest numbers first, none twice: one paper
-    that can be drawn, or None when there is none this way."""
+def draw(
+    plan: DrawPlan, pick: Callable[[list[Question], int], list[Question]]
+) -> dict[int, list[Question]] | None:
+    """The draws' questions by rule, made in the plan's order, none twice: `pick(available,
+    count)` chooses each draw's; None when a draw finds too few left."""
     taken = set(plan.fixed)
     picked: dict[int, list[Question]] = {}
     for rule in plan.order:
         available = [q for q in plan.pools[rule.pk] if q.pk not in taken]
         if len(available) < rule.count:
             return None
-        picked[rule.pk] = available[: rule.count]
+        picked[rule.pk] = pick(available, rule.count)
         taken.update(q.pk for q in picked[rule.pk])
     return picked
+
+
+def draw_first_fit(plan: DrawPlan) -> dict[int, list[Question]] | None:
+    """The draws' questions taken in order, the lowest numbers first, none twice: one paper
+    that can be drawn, or None when there is none this way."""
+    return draw(plan, lambda available, count: available[:count])
 
 
 def paper_problems(*, quiz: Quiz, plan: DrawPlan | None = None) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 import time_machine
@@ -28,6 +29,10 @@ KEY_FIELDS = (
     "true_is_correct",
     "numeric_answer",
 )
+# Saving answers: the attempt; under the locks of the enrolment and the attempt the answers
+# and their update (inside the test transaction's savepoint and its release); then the saved
+# questions with their choices (only those, however long the paper).
+QUERIES_SAVE_ANSWERS = 9
 
 
 def api_as(user: User | None) -> APIClient:
@@ -107,6 +112,28 @@ def test_malformed_answers_are_refused_by_question_and_late_ones_conflict(
     attempt = Attempt.objects.get(pk=attempt_id)
     assert attempt.timed_out
     assert all(r.answer is None for r in responses_of(attempt))
+
+
+def test_saving_answers_costs_a_fixed_number_of_queries_and_returns_those_saved(
+    learner_a: Employee,
+    enrolment: Enrolment,
+    quiz: Quiz,
+    questions: dict[str, Question],
+    django_assert_num_queries: Any,
+) -> None:
+    api = api_as(learner_a.user)
+    attempt_id = api.post(reverse("v1:assessments-start", args=[quiz.pk])).json()["id"]
+    numeric = questions[K.NUMERIC]
+
+    with django_assert_num_queries(QUERIES_SAVE_ANSWERS):
+        saved = api.put(
+            reverse("v1:assessments-answers", args=[attempt_id]),
+            {"answers": {str(numeric.pk): {"value": "10"}}},
+            format="json",
+        )
+
+    assert saved.status_code == 200
+    assert [(q["question"], q["answer"]) for q in saved.json()] == [(numeric.pk, {"value": "10"})]
 
 
 def test_the_api_answers_404_for_other_learners_and_courses_not_taken(

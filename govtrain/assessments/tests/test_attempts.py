@@ -192,6 +192,27 @@ def test_numbers_count_within_the_tolerance_and_text_is_compared_loosely(
     assert normalise_text(old_chillu) == normalise_text("അപ്പീൽ അധികാരി")
 
 
+@pytest.mark.parametrize("garbage", ["1e999999999", "-9E+40", "1_000", "NaN", "Infinity"])
+def test_a_number_no_key_could_match_is_refused_and_never_breaks_the_submit(
+    online_course: Course, author: User, bank: QuestionBank, enrolment: Enrolment, garbage: str
+) -> None:
+    days = question(bank, author, K.NUMERIC, "Days?", numeric_answer=Decimal("10"))
+    attempt = start(quiz_of(online_course, author, fixed=[days]), enrolment)
+    by = enrolment.employee.user
+
+    with pytest.raises(ValidationError) as refused:
+        attempts.response_save(
+            attempt=attempt, question_id=days.pk, answer={"value": garbage}, by=by, now=at(1)
+        )
+    # One stored before numbers were bounded is scored as wrong, not an overflow.
+    attempt.responses.update(answer={"value": garbage})
+    attempt = attempts.attempt_submit(attempt=attempt, by=by, now=at(2))
+
+    assert refused.value.message_dict == {f"q{days.pk}": ["Give a number, such as 12 or 12.5."]}
+    assert attempt.status == Attempt.Status.GRADED
+    assert responses_of(attempt)[0].auto_score == 0
+
+
 def test_a_malformed_answer_saves_nothing_of_the_batch(
     whole_bank: Quiz, enrolment: Enrolment, questions: dict[str, Question]
 ) -> None:

@@ -31,6 +31,10 @@ HX = {"HTTP_HX_REQUEST": "true"}
 QUERIES_GRADING_QUEUE = 4
 QUERIES_RESULTS = 5
 QUERIES_BANKS = 3
+# An answer saved as it is given (the hot path): the user, the attempt, the answer with its
+# question, then under the locks of the enrolment and the attempt the answer again and its
+# update (and the test transaction's savepoint around them).
+QUERIES_AUTOSAVE = 9
 
 
 def login(client: Client, employee: Employee) -> Client:
@@ -85,6 +89,28 @@ def test_a_learner_takes_a_quiz_with_answers_saved_as_given(
     learner_a.user.save()
     in_ml = client.get(reverse("assessments:attempt-detail", args=[attempt.pk])).content.decode()
     assert f'<p class="q-text" lang="ml" id="qt-{single.pk}">{single.text_ml}' in in_ml
+
+
+def test_an_answer_saved_as_it_is_given_costs_a_fixed_number_of_queries(
+    client: Client,
+    learner_a: Employee,
+    enrolment: Enrolment,
+    quiz: Quiz,
+    questions: dict[str, Question],
+    django_assert_num_queries: Any,
+) -> None:
+    login(client, learner_a)
+    attempt = start(client, quiz)
+    single = questions[K.SINGLE]
+    first, second = single.choices.values_list("pk", flat=True)[:2]
+    url = reverse("assessments:response-save", args=[attempt.pk, single.pk])
+    client.post(url, {f"q{single.pk}": str(first)}, **HX)
+
+    with django_assert_num_queries(QUERIES_AUTOSAVE):
+        saved = client.post(url, {f"q{single.pk}": str(second)}, **HX)
+
+    assert "Saved at" in saved.content.decode()
+    assert responses_of(attempt)[0].answer == {"choice": second}
 
 
 def test_a_bad_answer_says_why_in_place_and_saves_nothing(

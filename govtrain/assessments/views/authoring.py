@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,6 +26,7 @@ from govtrain.assessments.forms import (
     QuestionForm,
     QuizForm,
     RuleForm,
+    add_service_errors,
 )
 from govtrain.assessments.models import Question, QuestionBank, Quiz
 from govtrain.assessments.services import attempts, banks, grading, quizzes
@@ -35,15 +35,6 @@ from govtrain.core.http import AuthedRequest
 from govtrain.learning.selectors import course_get_authored, courses_authored_by
 
 RESULTS_PAGE = 50
-
-
-def _add_error(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            name = name.removesuffix("_id")
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _require_author(request: AuthedRequest) -> None:
@@ -100,7 +91,7 @@ def bank_create(request: AuthedRequest) -> HttpResponse:
         try:
             bank = banks.bank_save(provider=provider, data=form.bank_input(), by=request.user)
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Question bank created. Add its questions."))
             return redirect("assessments:bank-detail", bank.pk)
@@ -119,7 +110,7 @@ def bank_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 provider=bank.provider, bank=bank, data=form.bank_input(), by=request.user
             )
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Question bank saved."))
             return redirect("assessments:bank-detail", bank.pk)
@@ -169,7 +160,7 @@ def _question_page(
                 bank=bank, question=question, data=form.question_input(), by=request.user
             )
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Question saved."))
             if request.POST.get("then") == "another":
@@ -225,7 +216,7 @@ def question_key(request: AuthedRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -275,7 +266,7 @@ def _quiz_page(request: AuthedRequest, course: Any, quiz: Quiz | None) -> HttpRe
                 course=course, quiz=quiz, data=form.quiz_input(), by=request.user
             )
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Quiz saved."))
             return redirect("assessments:quiz-edit", saved.pk)
@@ -338,7 +329,7 @@ def rule_add(request: AuthedRequest, pk: int) -> HttpResponse:
                     difficulty=data.get("difficulty") or "",
                 )
             except ValidationError as error:
-                _add_error(rule_form, error)
+                add_service_errors(rule_form, error)
             else:
                 messages.success(request, _("Added to the paper."))
                 return redirect("assessments:quiz-edit", quiz.pk)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from govtrain.accounts.access import Perm, access_for
 from govtrain.assessments import selectors
-from govtrain.assessments.forms import GradeForm
+from govtrain.assessments.forms import GradeForm, add_service_errors
 from govtrain.assessments.services import attempts, grading
 from govtrain.assessments.services.answers import plain
 from govtrain.core.http import AuthedRequest
@@ -59,11 +59,7 @@ def response_grade(request: AuthedRequest, pk: int) -> HttpResponse:
         except PermissionDenied as error:
             raise Http404 from error
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errors in error.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Score saved. The attempt is graded once no answer waits."))
             following = selectors.grading_queue(user=request.user).first()

@@ -169,15 +169,13 @@ def attempt_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     if not attempt.is_open:
         return redirect("assessments:attempt-result", attempt.pk)
     responses = selectors.paper(attempt=attempt)
+    posted = answers_from_post(responses, request.POST)
     try:
-        services.responses_save(
-            attempt=attempt, answers=answers_from_post(responses, request.POST), by=request.user
-        )
+        services.responses_save(attempt=attempt, answers=posted, by=request.user)
     except services.AttemptClosed as closed:
         return _closed(request, attempt, closed)
     except ValidationError as invalid:
         # Nothing was saved: the page comes back with what was typed and the reasons.
-        posted = answers_from_post(responses, request.POST)
         for response in responses:
             if response.question_id in posted:
                 response.answer = posted[response.question_id]
