@@ -212,7 +212,7 @@ def _tell(attempts: list[Attempt], message: StrOrPromise) -> None:
         notify(
             users=[attempt.employee.user],
             message=message,
-            params={"quiz": attempt.quiz.title_en},
+            params={"quiz": attempt.quiz},  # its title in each reader's language
             url=reverse("assessments:attempt-result", args=[attempt.pk]),
             email=False,
         )

@@ -123,6 +123,30 @@ def test_a_graded_essay_passes_the_quiz_and_completes_the_lesson_and_the_course(
     assert "has been graded" in told.message
 
 
+def test_a_learner_reading_malayalam_is_told_the_quizs_malayalam_title(
+    quiz_lesson: Lesson, enrolment: Enrolment, faculty: Employee
+) -> None:
+    quiz = quiz_lesson.quiz
+    assert quiz is not None
+    Quiz.objects.filter(pk=quiz.pk).update(title_ml="സ്വയം പരിശോധിക്കുക")
+    quiz.refresh_from_db()
+    user = enrolment.employee.user
+    assert user is not None
+    user.language = "ml"
+    user.save(update_fields=["language"])
+    attempt = take(quiz, enrolment, right={K.SINGLE}, now=at(1))
+
+    grading.response_grade(
+        response=selectors.grading_queue(user=faculty.user).get(attempt=attempt),
+        score="3.5",
+        comment="",
+        by=faculty.user,
+        now=at(30),
+    )
+
+    assert "സ്വയം പരിശോധിക്കുക" in Notification.objects.get(user=user).message
+
+
 def test_a_final_exam_must_be_passed_before_the_course_completes(
     online_course: Course,
     author: User,
